@@ -1,0 +1,58 @@
+# promo_draw: PGXS build and test entry points.
+#
+# Developers with their own server: make && make install && make installcheck.
+# Everyone else: tools/run test (installs packages, builds, starts a
+# throwaway cluster and runs every suite), as README.md explains.
+
+EXTENSION = promo_draw
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+
+MODULE_big = promo_draw
+OBJS = \
+	src/promo_draw.o \
+	src/best_ticket.o \
+	src/ticket.o \
+	src/money.o
+
+# The install script is kept in pieces, one per capability, in this order.
+SQL_PIECES = \
+	src/sql/schema.sql \
+	src/sql/best_ticket.sql
+
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+
+REGRESS = \
+	setup \
+	best_ticket \
+	best_ticket_parallel
+
+ISOLATION = \
+	best_ticket_snapshot
+ISOLATION_OPTS = --inputdir=test/isolation
+
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+
+PGTAP_TESTS = $(sort $(wildcard test/pgtap/*.sql))
+PGTAP_DB ?= promo
+
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PIECES) $(EXTENSION).control
+	cat $(SQL_PIECES) > $@
+
+# One suite at a time, against a running server (PGHOST/PGPORT): the
+# harness calls these so that one failing suite does not hide the others.
+.PHONY: installcheck-regress installcheck-isolation installcheck-tap installcheck-pgtap
+installcheck-regress:
+	$(pg_regress_installcheck) $(REGRESS_OPTS) $(REGRESS)
+installcheck-isolation:
+	$(pg_isolation_regress_installcheck) $(ISOLATION_OPTS) $(ISOLATION)
+installcheck-tap:
+	$(prove_installcheck)
+installcheck-pgtap:
+	pg_prove --ext .sql -d $(PGTAP_DB) $(PGTAP_TESTS)
