@@ -1,0 +1,33 @@
+/*-------------------------------------------------------------------------
+ *
+ * ticket.h
+ *	  Ticket values and the ordered lists of a customer's best tickets.
+ *
+ * A ticket is a uuid; "better" means greater in uuid (byte) order.  A list
+ * of best tickets is kept best first, without repeats, and never longer than
+ * its bound k.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PROMO_DRAW_TICKET_H
+#define PROMO_DRAW_TICKET_H
+
+#include "postgres.h"
+
+#include "utils/uuid.h"
+
+/* Compare two tickets in uuid order: <0, 0, >0 as a is worse, equal, better. */
+static inline int
+TicketCmp(const pg_uuid_t *a, const pg_uuid_t *b)
+{
+	return memcmp(a->data, b->data, UUID_LEN);
+}
+
+extern bool TicketListInsert(pg_uuid_t *list, int *n, int k,
+							 const pg_uuid_t *ticket);
+extern int	TicketListMerge(const pg_uuid_t *a, int na,
+							const pg_uuid_t *b, int nb,
+							int k, pg_uuid_t *out);
+extern bool TicketListIsOrdered(const pg_uuid_t *list, int n);
+
+#endif							/* PROMO_DRAW_TICKET_H */
