@@ -10,24 +10,38 @@ EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENS
 MODULE_big = promo_draw
 OBJS = \
 	src/promo_draw.o \
-	src/best_ticket.o \
+	src/sqlexec.o \
+	src/money.o \
 	src/ticket.o \
-	src/money.o
+	src/best_ticket.o \
+	src/barrier.o \
+	src/wallet.o \
+	src/bulk_insert.o \
+	src/draw.o
 
 # The install script is kept in pieces, one per capability, in this order.
 SQL_PIECES = \
 	src/sql/schema.sql \
-	src/sql/best_ticket.sql
+	src/sql/best_ticket.sql \
+	src/sql/draw_tables.sql \
+	src/sql/draw_functions.sql \
+	src/sql/privileges.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS = \
 	setup \
 	best_ticket \
-	best_ticket_parallel
+	best_ticket_parallel \
+	draw \
+	draw_rules \
+	draw_verify \
+	draw_schedule
 
 ISOLATION = \
-	best_ticket_snapshot
+	best_ticket_snapshot \
+	draw_concurrent_run \
+	draw_award_close
 ISOLATION_OPTS = --inputdir=test/isolation
 
 TAP_TESTS = 1

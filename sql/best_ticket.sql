@@ -2,7 +2,7 @@
 -- best_ticket, best_tickets and stake_tickets against plain-SQL references
 -- on generated data, NULL and empty groups, and every error.
 --
-SET search_path = promo_draw, public;
+SET search_path = public, promo_draw;
 
 -- 20,000 tickets over 2,000 customers, with NULL tickets and amounts, tickets
 -- repeated within a customer, and a customer holding only NULLs.

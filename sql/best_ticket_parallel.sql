@@ -3,7 +3,7 @@
 -- serialize, deserialize, combine) and partitionwise aggregation (combine
 -- across partitions) give the same results as serial plans.
 --
-SET search_path = promo_draw, public;
+SET search_path = public, promo_draw;
 
 CREATE TABLE pt (customer_id int, ticket uuid, amount numeric);
 INSERT INTO pt

@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "promo_draw.h"
@@ -24,4 +25,16 @@ void
 _PG_init(void)
 {
 	MarkGUCPrefixReserved("promo_draw");
+}
+
+/*
+ * calling_role(): the role that called promo_draw, as seen from inside its
+ * SECURITY DEFINER functions (where current_user is the extension owner).
+ * This is the session's role after SET ROLE.
+ */
+PG_FUNCTION_INFO_V1(calling_role);
+Datum
+calling_role(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_OID(GetOuterUserId());
 }

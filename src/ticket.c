@@ -11,7 +11,95 @@
  */
 #include "postgres.h"
 
+#include "common/hmac.h"
+#include "fmgr.h"
+#include "port/pg_bswap.h"
+#include "utils/builtins.h"
+
+#include "barrier.h"
 #include "ticket.h"
+
+/*
+ * new_seed(): 32 bytes from pg_strong_random() for a new draw.  There is no
+ * fallback: if the strong source fails, so does the draw's creation.
+ */
+PG_FUNCTION_INFO_V1(new_seed);
+Datum
+new_seed(PG_FUNCTION_ARGS)
+{
+	bytea	   *seed = palloc(VARHDRSZ + DRAW_SEED_LEN);
+
+	SET_VARSIZE(seed, VARHDRSZ + DRAW_SEED_LEN);
+	if (!pg_strong_random(VARDATA(seed), DRAW_SEED_LEN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate a random seed"),
+				 errdetail("pg_strong_random() failed; promo_draw never falls back to a weaker source.")));
+	PG_RETURN_BYTEA_P(seed);
+}
+
+/* Write v into buf as int8send() would: 8 bytes, big-endian. */
+static inline void
+PutInt8(uint8 *buf, int64 v)
+{
+	uint64		be = pg_hton64((uint64) v);
+
+	memcpy(buf, &be, sizeof(be));
+}
+
+/* Start making tickets of one customer in one draw. */
+void
+TicketMakerStart(TicketMaker *maker, const uint8 *seed, int64 draw_id,
+				 int64 customer_id)
+{
+	maker->hmac = pg_hmac_create(PG_SHA256);
+	if (maker->hmac == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	maker->seed = seed;
+	PutInt8(maker->message, draw_id);
+	PutInt8(maker->message + 8, customer_id);
+}
+
+/* Switch a ticket maker to another customer of the same draw. */
+void
+TicketMakerSetCustomer(TicketMaker *maker, int64 customer_id)
+{
+	PutInt8(maker->message + 8, customer_id);
+}
+
+/* Report a failure of the HMAC implementation. */
+static void
+TicketHmacFailed(TicketMaker *maker)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INTERNAL_ERROR),
+			 errmsg("could not compute a ticket value: %s",
+					pg_hmac_error(maker->hmac))));
+}
+
+/* Make ticket number n (1, 2, 3, ...) of the maker's customer. */
+void
+TicketMake(TicketMaker *maker, int64 number, pg_uuid_t *ticket)
+{
+	uint8		digest[32];
+
+	PutInt8(maker->message + 16, number);
+	if (pg_hmac_init(maker->hmac, maker->seed, DRAW_SEED_LEN) < 0 ||
+		pg_hmac_update(maker->hmac, maker->message, sizeof(maker->message)) < 0 ||
+		pg_hmac_final(maker->hmac, digest, sizeof(digest)) < 0)
+		TicketHmacFailed(maker);
+	memcpy(ticket->data, digest, UUID_LEN);
+}
+
+/* Release what the maker holds. */
+void
+TicketMakerEnd(TicketMaker *maker)
+{
+	pg_hmac_free(maker->hmac);
+	maker->hmac = NULL;
+}
 
 /*
  * Offer a ticket to a best-first list of n distinct tickets bounded by k.

@@ -14,7 +14,20 @@
 
 #include "postgres.h"
 
+#include "common/hmac.h"
 #include "utils/uuid.h"
+
+/*
+ * Makes the ticket values of one customer in one draw:
+ * ticket n = first 16 bytes of HMAC-SHA256(key = seed,
+ *            message = int8send(draw) || int8send(customer) || int8send(n)).
+ */
+typedef struct TicketMaker
+{
+	pg_hmac_ctx *hmac;
+	const uint8 *seed;			/* DRAW_SEED_LEN bytes */
+	uint8		message[24];
+} TicketMaker;
 
 /* Compare two tickets in uuid order: <0, 0, >0 as a is worse, equal, better. */
 static inline int
@@ -22,6 +35,12 @@ TicketCmp(const pg_uuid_t *a, const pg_uuid_t *b)
 {
 	return memcmp(a->data, b->data, UUID_LEN);
 }
+
+extern void TicketMakerStart(TicketMaker *maker, const uint8 *seed,
+							 int64 draw_id, int64 customer_id);
+extern void TicketMakerSetCustomer(TicketMaker *maker, int64 customer_id);
+extern void TicketMake(TicketMaker *maker, int64 number, pg_uuid_t *ticket);
+extern void TicketMakerEnd(TicketMaker *maker);
 
 extern bool TicketListInsert(pg_uuid_t *list, int *n, int k,
 							 const pg_uuid_t *ticket);

@@ -1,0 +1,162 @@
+--
+-- Draw semantics, rule by rule: repeated tickets, wins per customer, the
+-- default prize, opt-in, eligibility, more prizes than tickets, no prizes,
+-- no participants.  Each draw has a fixed seed, so results are stable.
+--
+SET search_path = public, promo_draw;
+
+-- A ready draw with a known seed; customers get tickets as given.
+CREATE FUNCTION pg_temp.new_draw(label text, tickets int[], max_wins int DEFAULT 1,
+                                 default_prize text DEFAULT NULL, opt_in bool DEFAULT false,
+                                 eligibility regprocedure DEFAULT NULL)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	d bigint;
+BEGIN
+	d := promo_draw.create_draw(label, '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+	                            max_wins_per_customer => max_wins, default_prize => default_prize,
+	                            requires_opt_in => opt_in, eligibility => eligibility,
+	                            milestones => '{}');
+	PERFORM fix_seed(d, label);
+	FOR c IN 1 .. cardinality(tickets) LOOP
+		IF tickets[c] > 0 THEN
+			PERFORM promo_draw.award_tickets(d, c, tickets[c]);
+		END IF;
+	END LOOP;
+	RETURN d;
+END
+$$;
+
+-- The draw's results, with each customer's best tickets for reference.
+CREATE FUNCTION pg_temp.show(d bigint)
+RETURNS TABLE (place bigint, customer_id bigint, outcome text, prize text, ticket_rank int)
+LANGUAGE sql AS $$
+	SELECT r.place, r.customer_id, r.outcome, r.prize,
+	       array_position(e.best, r.ticket) AS ticket_rank
+	FROM promo_draw.run_draw(d) r
+	JOIN promo_draw.entry e ON e.draw_id = d AND e.customer_id = r.customer_id
+	ORDER BY r.place
+$$;
+
+--
+-- several wins per customer: with max_wins_per_customer = 2 a customer
+-- holding the two best tickets takes two prizes, never three
+--
+SELECT pg_temp.new_draw('two wins', '{50, 1, 1}', max_wins => 2) AS d \gset
+SELECT add_prize(:d, 'Gold', 100, 1), add_prize(:d, 'Silver', 50, 3);
+SELECT customer_id, cardinality(best) AS kept FROM entry WHERE draw_id = :d ORDER BY 1;
+SELECT close_partition(:d, 0);
+SELECT * FROM pg_temp.show(:d);
+SELECT customer_id, count(*) AS wins FROM result WHERE draw_id = :d AND outcome = 'won'
+GROUP BY 1 ORDER BY 1;
+
+--
+-- repeated tickets: a ticket equal to the one before it is ignored, and the
+-- prize passes on; the customer who held the repeat and won nothing is
+-- consoled at its place.  HMAC values never repeat, so make customers 1 and
+-- 2 hold the same best ticket by hand.
+--
+SELECT pg_temp.new_draw('repeats', '{3, 3, 3, 3}') AS d \gset
+SELECT add_prize(:d, 'Prize', 10, 2);
+UPDATE entry SET best = '{ffffffff-ffff-ffff-ffff-ffffffffffff}'
+WHERE draw_id = :d AND customer_id IN (1, 2);
+SELECT close_partition(:d, 0);
+SELECT * FROM pg_temp.show(:d);
+
+--
+-- the default prize: customers who win nothing get it instead of the lose
+-- message; winners get no consolation
+--
+SELECT pg_temp.new_draw('default prize', '{1, 2, 3, 4}', default_prize => '10 free spins') AS d \gset
+SELECT add_prize(:d, 'Voucher', 25, 1);
+SELECT close_partition(:d, 0);
+SELECT * FROM pg_temp.show(:d);
+SELECT customer_id, kind, payload->>'prize' AS prize, payload->>'message' AS message
+FROM notification WHERE draw_id = :d ORDER BY customer_id;
+
+--
+-- opt-in: only customers who opted in take part; a customer who opted in
+-- without tickets holds no ticket and gets no result
+--
+SELECT pg_temp.new_draw('opt-in', '{2, 2, 2, 0}', opt_in => true) AS d \gset
+SELECT opt_in(:d, 2), opt_in(:d, 3), opt_in(:d, 4), opt_in(:d, 3);
+SELECT add_prize(:d, 'Prize', 5, 1);
+SELECT close_partition(:d, 0);
+SELECT * FROM pg_temp.show(:d);
+SELECT participants, tickets_total FROM draw WHERE draw_id = :d;
+
+--
+-- eligibility: asked only about customers who would win; an ineligible
+-- customer gets one 'ineligible' result and no message, and the prize
+-- passes to the next ticket
+--
+CREATE TABLE public.excluded (customer_id bigint PRIMARY KEY);
+CREATE TABLE public.asked (customer_id bigint);
+CREATE FUNCTION public.not_excluded(customer bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO public.asked VALUES (customer);
+	RETURN NOT EXISTS (SELECT FROM public.excluded WHERE customer_id = customer);
+END
+$$;
+SELECT pg_temp.new_draw('eligibility', '{1, 1, 1, 1, 1, 1}',
+                        eligibility => 'not_excluded(bigint)') AS d \gset
+SELECT add_prize(:d, 'Prize', 5, 2);
+-- exclude the customer holding the best ticket
+INSERT INTO excluded SELECT customer_id FROM entry WHERE draw_id = :d ORDER BY best[1] DESC LIMIT 1;
+SELECT close_partition(:d, 0);
+SELECT * FROM pg_temp.show(:d);
+SELECT count(*) AS asked FROM asked;
+SELECT r.outcome, count(n.*) AS messages
+FROM result r LEFT JOIN notification n ON n.draw_id = r.draw_id AND n.customer_id = r.customer_id
+WHERE r.draw_id = :d GROUP BY 1 ORDER BY 1;
+
+-- an eligibility function that raises an error stops the draw, which
+-- writes nothing
+CREATE FUNCTION public.broken_rule(customer bigint) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT 1 / 0 = 1 $$;
+SELECT pg_temp.new_draw('broken rule', '{1, 1}', eligibility => 'broken_rule(bigint)') AS d \gset
+SELECT add_prize(:d, 'Prize', 5, 1);
+SELECT close_partition(:d, 0);
+SELECT * FROM error_of(format($$SELECT * FROM run_draw(%s)$$, :d));
+SELECT status, (SELECT count(*) FROM result WHERE draw_id = :d) AS results FROM draw WHERE draw_id = :d;
+
+-- the eligibility function runs as a security-restricted operation: it
+-- cannot, say, create a temporary table
+CREATE FUNCTION public.sneaky(customer bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	CREATE TEMP TABLE sneaky_notes (note text);
+	RETURN true;
+END
+$$;
+SELECT pg_temp.new_draw('sneaky rule', '{1}', eligibility => 'sneaky(bigint)') AS d \gset
+SELECT add_prize(:d, 'Prize', 5, 1);
+SELECT close_partition(:d, 0);
+SELECT code, message FROM error_of(format($$SELECT * FROM run_draw(%s)$$, :d));
+
+--
+-- more prizes than tickets: everyone wins, prizes are left over
+--
+SELECT pg_temp.new_draw('plenty', '{1, 1}') AS d \gset
+SELECT add_prize(:d, 'Prize', 5, 10);
+SELECT close_partition(:d, 0);
+SELECT * FROM pg_temp.show(:d);
+
+--
+-- no prizes: everyone is consoled; no participants: nothing to write
+--
+SELECT pg_temp.new_draw('no prizes', '{1, 2}') AS d \gset
+SELECT close_partition(:d, 0);
+SELECT * FROM pg_temp.show(:d);
+SELECT pg_temp.new_draw('nobody', '{}') AS d \gset
+SELECT add_prize(:d, 'Prize', 5, 1);
+SELECT close_partition(:d, 0);
+SELECT count(*) AS results FROM run_draw(:d);
+SELECT status, participants, tickets_total FROM draw WHERE draw_id = :d;
+
+-- place is unique in every draw and every result row has one
+SELECT count(*) AS rows, count(DISTINCT (draw_id, place)) AS distinct_places,
+       count(*) FILTER (WHERE place IS NULL) AS without_place
+FROM result;
+
+DROP FUNCTION public.not_excluded(bigint), public.broken_rule(bigint), public.sneaky(bigint);
+DROP TABLE public.excluded, public.asked;

@@ -1,0 +1,389 @@
+/*-------------------------------------------------------------------------
+ *
+ * barrier.c
+ *	  A draw's state, its readiness, and the locks between ingest and the
+ *	  draw ("the trigger per partition").
+ *
+ * Three heavyweight locks per draw, shown in pg_locks as object locks on
+ * promo_draw.draw with the draw's id:
+ *
+ *	  ingest barrier (objsubid 1)
+ *		award_tickets, opt_in and record_stake(s) hold it in SHARE mode for
+ *		their transaction, so they never wait for each other;
+ *		close_partition and run_draw take it in EXCLUSIVE mode, which waits
+ *		for every ingest transaction in flight.  Once an exclusive holder has
+ *		committed, ingest re-reads the draw under a fresh snapshot and sees
+ *		the partition closed or the draw drawn.  So an award committed before
+ *		the draw became ready is in the draw, and none is accepted after.
+ *
+ *	  runner (objsubid 2)
+ *		run_draw and cancel_draw hold it EXCLUSIVE; run_due_draws asks for it
+ *		without waiting and skips a draw another session is drawing.
+ *
+ * Order: runner, then barrier, then the draw's row.  Everything that takes
+ * more than one follows it, so they cannot deadlock.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "storage/lmgr.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+
+#include "barrier.h"
+#include "promo_draw.h"
+#include "sqlexec.h"
+
+#define LOCK_SUBID_BARRIER	1
+#define LOCK_SUBID_RUNNER	2
+
+/* The OID of promo_draw.draw, which names the draws' locks. */
+static Oid
+DrawRelationId(void)
+{
+	Oid			relid = get_relname_relid("draw",
+										  get_namespace_oid(PROMO_DRAW_SCHEMA, false));
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "table promo_draw.draw is missing");
+	return relid;
+}
+
+/*
+ * The lock object id of a draw.  Lock tags hold 32 bits: ids above that fold
+ * onto smaller ones, which can only make two draws share a lock, never let
+ * one draw escape its own.
+ */
+static inline uint32
+DrawLockObjid(int64 draw_id)
+{
+	return (uint32) draw_id ^ (uint32) ((uint64) draw_id >> 32);
+}
+
+/* Ingest: share the draw's barrier until the transaction ends. */
+void
+LockDrawIngest(int64 draw_id)
+{
+	LockDatabaseObject(DrawRelationId(), DrawLockObjid(draw_id),
+					   LOCK_SUBID_BARRIER, ShareLock);
+}
+
+/* close_partition and run_draw: wait for ingest in flight, block new ingest. */
+void
+LockDrawBarrier(int64 draw_id)
+{
+	LockDatabaseObject(DrawRelationId(), DrawLockObjid(draw_id),
+					   LOCK_SUBID_BARRIER, ExclusiveLock);
+}
+
+/*
+ * run_draw and cancel_draw: one runner per draw.  With nowait, returns false
+ * instead of waiting when another session holds it.
+ */
+bool
+LockDrawRunner(int64 draw_id, bool nowait)
+{
+	if (nowait)
+		return ConditionalLockDatabaseObject(DrawRelationId(),
+											 DrawLockObjid(draw_id),
+											 LOCK_SUBID_RUNNER, ExclusiveLock);
+	LockDatabaseObject(DrawRelationId(), DrawLockObjid(draw_id),
+					   LOCK_SUBID_RUNNER, ExclusiveLock);
+	return true;
+}
+
+#define DRAW_COLUMNS \
+	"SELECT status, name, opens_at, closes_at, draw_at, ready_at, partitions, " \
+	"max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer, " \
+	"milestones, requires_opt_in, eligibility, default_prize, lose_message, seed " \
+	"FROM promo_draw.draw WHERE draw_id OPERATOR(pg_catalog.=) $1"
+
+static SqlPlan load_plan = {DRAW_COLUMNS, 1, {INT8OID}};
+static SqlPlan load_for_update_plan = {DRAW_COLUMNS " FOR UPDATE", 1, {INT8OID}};
+
+/* Copy a text column of the current result, or NULL. */
+static char *
+SqlText(int col)
+{
+	bool		isnull;
+	Datum		d = SqlValue(0, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* Copy a numeric column of the current result, or NULL. */
+static Numeric
+SqlNumeric(int col)
+{
+	bool		isnull;
+	Datum		d = SqlValue(0, col, &isnull);
+
+	return isnull ? NULL : DatumGetNumericCopy(d);
+}
+
+/*
+ * Read a draw under a fresh snapshot (callers hold the locks that protect
+ * what they read).  for_update also locks the draw's row.  An unknown draw
+ * is an error.  The state lives in the current memory context.
+ */
+DrawState *
+LoadDraw(int64 draw_id, bool for_update)
+{
+	Datum		arg = Int64GetDatum(draw_id);
+	DrawState  *draw;
+	bool		isnull;
+	char	   *status;
+	bytea	   *seed;
+	Datum		d;
+
+	if (SqlRunLatest(for_update ? &load_for_update_plan : &load_plan, &arg, NULL, 1) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_UNKNOWN_DRAW),
+				 errmsg("draw %lld does not exist", (long long) draw_id)));
+
+	draw = palloc0(sizeof(DrawState));
+	draw->draw_id = draw_id;
+	status = SqlText(1);
+	draw->status = (strcmp(status, "drawn") == 0) ? DRAW_DRAWN :
+		(strcmp(status, "cancelled") == 0) ? DRAW_CANCELLED : DRAW_OPEN;
+	draw->name = SqlText(2);
+	draw->opens_at = DatumGetTimestampTz(SqlValue(0, 3, &isnull));
+	draw->closes_at = DatumGetTimestampTz(SqlValue(0, 4, &isnull));
+	draw->draw_at = DatumGetTimestampTz(SqlValue(0, 5, &isnull));
+	d = SqlValue(0, 6, &isnull);
+	draw->has_ready_at = !isnull;
+	draw->ready_at = isnull ? 0 : DatumGetTimestampTz(d);
+	draw->partitions = DatumGetInt32(SqlValue(0, 7, &isnull));
+	draw->max_wins = DatumGetInt32(SqlValue(0, 8, &isnull));
+	draw->stake_per_ticket = SqlNumeric(9);
+	draw->min_stake = SqlNumeric(10);
+	d = SqlValue(0, 11, &isnull);
+	draw->max_tickets = isnull ? 0 : DatumGetInt64(d);
+	d = SqlValue(0, 12, &isnull);
+	if (!isnull)
+	{
+		ArrayType  *arr = DatumGetArrayTypePCopy(d);
+		Datum	   *elems;
+		bool	   *nulls;
+
+		deconstruct_array(arr, INT4OID, 4, true, TYPALIGN_INT,
+						  &elems, &nulls, &draw->nmilestones);
+		draw->milestones = palloc(sizeof(int32) * Max(draw->nmilestones, 1));
+		for (int i = 0; i < draw->nmilestones; i++)
+			draw->milestones[i] = nulls[i] ? 0 : DatumGetInt32(elems[i]);
+	}
+	draw->requires_opt_in = DatumGetBool(SqlValue(0, 13, &isnull));
+	d = SqlValue(0, 14, &isnull);
+	draw->eligibility = isnull ? InvalidOid : DatumGetObjectId(d);
+	draw->default_prize = SqlText(15);
+	draw->lose_message = SqlText(16);
+	seed = DatumGetByteaPP(SqlValue(0, 17, &isnull));
+	if (isnull || VARSIZE_ANY_EXHDR(seed) != DRAW_SEED_LEN)
+		elog(ERROR, "draw %lld has no valid seed", (long long) draw_id);
+	memcpy(draw->seed, VARDATA_ANY(seed), DRAW_SEED_LEN);
+	return draw;
+}
+
+/*
+ * Is the draw ready to be drawn?  With partitions, when every partition has
+ * reported (even before closes_at); without, once closes_at has passed.
+ */
+bool
+DrawIsReady(DrawState *draw)
+{
+	if (draw->status != DRAW_OPEN)
+		return false;
+	if (draw->partitions > 0)
+		return draw->has_ready_at;
+	return GetCurrentTransactionStartTimestamp() >= draw->closes_at;
+}
+
+static SqlPlan missing_partitions_plan = {
+	"SELECT pg_catalog.string_agg(p::text, ', ' ORDER BY p), pg_catalog.count(*) "
+	"FROM pg_catalog.generate_series(0, $2 - 1) p "
+	"WHERE NOT EXISTS (SELECT FROM promo_draw.partition_mark m "
+	"WHERE m.draw_id OPERATOR(pg_catalog.=) $1 AND m.partition OPERATOR(pg_catalog.=) p "
+	"AND m.closed_at IS NOT NULL)",
+	2, {INT8OID, INT4OID}
+};
+
+/* Say what a draw that is not ready is waiting for, as a full sentence. */
+char *
+DrawNotReadyDetail(DrawState *draw)
+{
+	if (draw->partitions > 0)
+	{
+		Datum		args[2] = {Int64GetDatum(draw->draw_id), Int32GetDatum(draw->partitions)};
+		bool		isnull;
+		char	   *missing;
+		int64		count;
+
+		SqlRunLatest(&missing_partitions_plan, args, NULL, 0);
+		missing = TextDatumGetCString(SqlValue(0, 1, &isnull));
+		count = DatumGetInt64(SqlValue(0, 2, &isnull));
+		return psprintf("%lld of its %d ingest partitions %s not reported yet: %s.",
+						(long long) count, draw->partitions,
+						count == 1 ? "has" : "have", missing);
+	}
+	return psprintf("It closes at %s.", timestamptz_to_str(draw->closes_at));
+}
+
+/* Raise the error for a draw that has been drawn or cancelled. */
+void
+CheckDrawNotFinished(DrawState *draw)
+{
+	if (draw->status == DRAW_DRAWN)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_DRAW_ALREADY_DRAWN),
+				 errmsg("draw %lld has already been drawn", (long long) draw->draw_id),
+				 errhint("Its results are in promo_draw.result and run_draw() returns them.")));
+	if (draw->status == DRAW_CANCELLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_DRAW_CANCELLED),
+				 errmsg("draw %lld was cancelled", (long long) draw->draw_id)));
+}
+
+/*
+ * Raise an error unless the draw still takes tickets and stakes: not drawn,
+ * not cancelled, not ready.
+ */
+void
+CheckDrawTakesTickets(DrawState *draw)
+{
+	CheckDrawNotFinished(draw);
+	if (DrawIsReady(draw))
+	{
+		if (draw->partitions > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_PD_DRAW_CLOSED),
+					 errmsg("draw %lld is closed", (long long) draw->draw_id),
+					 errdetail("Every ingest partition has reported, so it takes no more tickets or stakes.")));
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_DRAW_CLOSED),
+				 errmsg("draw %lld is closed", (long long) draw->draw_id),
+				 errdetail("It closed at %s and takes no more tickets or stakes.",
+						   timestamptz_to_str(draw->closes_at))));
+	}
+}
+
+/* Raise an error unless the partition number is valid for the draw. */
+void
+CheckPartitionNumber(DrawState *draw, int32 partition)
+{
+	if (partition < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("partition must not be negative"),
+				 errdetail("The partition given was %d.", partition)));
+	if (draw->partitions > 0 && partition >= draw->partitions)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("partition %d is out of range for draw %lld",
+						partition, (long long) draw->draw_id),
+				 errdetail("The draw has ingest partitions 0 to %d.", draw->partitions - 1)));
+}
+
+static SqlPlan partition_closed_plan = {
+	"SELECT closed_at FROM promo_draw.partition_mark "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND partition OPERATOR(pg_catalog.=) $2 "
+	"AND closed_at IS NOT NULL",
+	2, {INT8OID, INT4OID}
+};
+
+/*
+ * Raise an error unless the partition is valid and has not reported yet.
+ * Draws without partitions never close one.
+ */
+void
+CheckPartitionOpen(DrawState *draw, int32 partition)
+{
+	Datum		args[2] = {Int64GetDatum(draw->draw_id), Int32GetDatum(partition)};
+	bool		isnull;
+
+	CheckPartitionNumber(draw, partition);
+	if (draw->partitions == 0)
+		return;
+	if (SqlRunLatest(&partition_closed_plan, args, NULL, 1) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_PARTITION_CLOSED),
+				 errmsg("partition %d of draw %lld is closed",
+						partition, (long long) draw->draw_id),
+				 errdetail("It reported the draw time at %s; nothing more is accepted from it.",
+						   timestamptz_to_str(DatumGetTimestampTz(SqlValue(0, 1, &isnull))))));
+}
+
+static SqlPlan close_partition_plan = {
+	"INSERT INTO promo_draw.partition_mark (draw_id, partition, closed_at) "
+	"VALUES ($1, $2, pg_catalog.now()) "
+	"ON CONFLICT (draw_id, partition) DO UPDATE SET closed_at = pg_catalog.now() "
+	"WHERE promo_draw.partition_mark.closed_at IS NULL",
+	2, {INT8OID, INT4OID}
+};
+
+static SqlPlan closed_count_plan = {
+	"SELECT pg_catalog.count(*) FROM promo_draw.partition_mark "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND partition OPERATOR(pg_catalog.<) $2 "
+	"AND closed_at IS NOT NULL",
+	2, {INT8OID, INT4OID}
+};
+
+static SqlPlan set_ready_plan = {
+	"UPDATE promo_draw.draw SET ready_at = pg_catalog.now() "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND ready_at IS NULL",
+	1, {INT8OID}
+};
+
+/*
+ * close_partition(draw_id, partition): the partition reports that it has
+ * applied everything up to the draw time.  Waits for ingest in flight; from
+ * then on bets from that partition are refused.  Closing a partition twice
+ * is harmless.  Returns true once every partition has reported: the draw is
+ * then ready, even before closes_at.
+ */
+PG_FUNCTION_INFO_V1(close_partition);
+Datum
+close_partition(PG_FUNCTION_ARGS)
+{
+	int64		draw_id;
+	int32		partition;
+	DrawState  *draw;
+	Datum		args[2];
+	bool		isnull;
+	bool		ready;
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	CHECK_ARG_NOT_NULL(fcinfo, 1, "partition");
+	draw_id = PG_GETARG_INT64(0);
+	partition = PG_GETARG_INT32(1);
+
+	SPI_connect();
+	LockDrawBarrier(draw_id);
+	draw = LoadDraw(draw_id, false);
+	CheckDrawNotFinished(draw);
+	if (draw->partitions == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("draw %lld has no ingest partitions", (long long) draw_id),
+				 errdetail("It was created with partitions = 0, so it is ready once closes_at has passed."),
+				 errhint("Create the draw with partitions = N to make it wait for N partitions to report.")));
+	CheckPartitionNumber(draw, partition);
+
+	args[0] = Int64GetDatum(draw_id);
+	args[1] = Int32GetDatum(partition);
+	SqlRun(&close_partition_plan, args, NULL, 0);
+
+	args[1] = Int32GetDatum(draw->partitions);
+	SqlRunLatest(&closed_count_plan, args, NULL, 1);
+	ready = DatumGetInt64(SqlValue(0, 1, &isnull)) == draw->partitions;
+	if (ready && !draw->has_ready_at)
+		SqlRun(&set_ready_plan, args, NULL, 0);
+
+	SPI_finish();
+	PG_RETURN_BOOL(ready);
+}

@@ -1,0 +1,802 @@
+/*-------------------------------------------------------------------------
+ *
+ * draw.c
+ *	  The draw: run_draw, run_due_draws and cancel_draw.
+ *
+ * run_draw orders every participant's best tickets from best to worst and
+ * walks them against the prize table, most valuable prize first:
+ *
+ *	  - a ticket equal to the one before it is ignored;
+ *	  - a customer never wins more than max_wins_per_customer prizes;
+ *	  - if the draw has an eligibility function, it is asked about a
+ *		customer only when that customer would win; an ineligible customer
+ *		gets one 'ineligible' result and no message, and the prize passes to
+ *		the next ticket;
+ *	  - once the prizes are gone, every customer who won nothing gets one
+ *		result, 'default' (the draw's default prize) or 'lost' (its lose
+ *		message), at the place of their best ticket.
+ *
+ * The tickets go through a tuplesort, which stays within work_mem and
+ * spills to disk beyond it; the memory kept per customer is only for those
+ * met while prizes remain.  Results and messages are written in bulk, in
+ * the same transaction that marks the draw drawn, and one NOTIFY on channel
+ * promo_draw tells listeners.  A drawn draw returns its stored results and
+ * writes nothing.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "commands/async.h"
+#include "commands/sequence.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/tuplesort.h"
+#include "utils/typcache.h"
+#include "utils/uuid.h"
+
+#include "barrier.h"
+#include "bulk_insert.h"
+#include "promo_draw.h"
+#include "sqlexec.h"
+#include "ticket.h"
+
+/* run_draw's output: place, customer_id, ticket, prize_id, prize, outcome */
+#define RUN_DRAW_COLS 6
+
+/* promo_draw.result and promo_draw.notification, column by column */
+#define RESULT_COLS 6
+#define NOTIFICATION_COLS 7
+
+/* tickets fetched from the entries at a time */
+#define ENTRY_FETCH 10000
+
+/* What became of one draw handed to RunDraw. */
+typedef enum DrawOutcome
+{
+	DRAW_RAN,					/* drawn now */
+	DRAW_WAS_DRAWN,				/* drawn before: stored results returned */
+	DRAW_BUSY,					/* another session is drawing it (nowait) */
+	DRAW_NOT_READY				/* not ready (when told to skip those) */
+} DrawOutcome;
+
+/* A row of the prize table, with the units not yet given out. */
+typedef struct Prize
+{
+	int64		prize_id;
+	char	   *name;
+	Numeric		value;
+	Datum		payload;		/* jsonb */
+	int32		remaining;
+} Prize;
+
+/* What the draw knows of a customer it met while prizes remained. */
+typedef struct CustomerMark
+{
+	int64		customer_id;	/* hash key */
+	int32		wins;
+	char		eligible;		/* '?' not asked, 'y' or 'n' */
+	int64		pending_place;	/* best ticket ignored as a repeat: 0 if none */
+	pg_uuid_t	pending_ticket;
+} CustomerMark;
+
+/* Everything one run of a draw carries along. */
+typedef struct DrawRun
+{
+	DrawState  *draw;
+	Prize	   *prizes;
+	int			nprizes;
+	int			next_prize;		/* index of the prize now being given out */
+	HTAB	   *customers;
+	Tuplestorestate *out;		/* run_draw's output, or NULL */
+	TupleDesc	outdesc;
+	BulkInsert *results;
+	BulkInsert *messages;
+	Oid			message_seq;
+	Datum		consolation_payload;	/* jsonb of every default/lost message */
+	TimestampTz now;
+	MemoryContext rowcxt;		/* reset after every result */
+	FmgrInfo	eligibility;
+	Oid			eligibility_owner;
+	int64		participants;
+	Numeric		tickets_total;
+	int64		nresults;
+} DrawRun;
+
+static SqlPlan prizes_plan = {
+	"SELECT prize_id, name, value, quantity, payload FROM promo_draw.prize "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 "
+	"ORDER BY value DESC, prize_id",
+	1, {INT8OID}
+};
+
+static SqlPlan entries_plan = {
+	"SELECT customer_id, tickets, best FROM promo_draw.entry "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND tickets OPERATOR(pg_catalog.>) 0 "
+	"AND (opted_in OR NOT $2)",
+	2, {INT8OID, BOOLOID}
+};
+
+static SqlPlan stored_results_plan = {
+	"SELECT r.place, r.customer_id, r.ticket, r.prize_id, "
+	"CASE r.outcome WHEN 'won' THEN p.name WHEN 'default' THEN d.default_prize END, "
+	"r.outcome "
+	"FROM promo_draw.result r "
+	"JOIN promo_draw.draw d ON d.draw_id OPERATOR(pg_catalog.=) r.draw_id "
+	"LEFT JOIN promo_draw.prize p ON p.prize_id OPERATOR(pg_catalog.=) r.prize_id "
+	"WHERE r.draw_id OPERATOR(pg_catalog.=) $1 ORDER BY r.place",
+	1, {INT8OID}
+};
+
+static SqlPlan mark_drawn_plan = {
+	"UPDATE promo_draw.draw SET status = 'drawn', drawn_at = pg_catalog.now(), "
+	"participants = $2, tickets_total = $3 "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND status OPERATOR(pg_catalog.=) 'open'",
+	3, {INT8OID, INT8OID, NUMERICOID}
+};
+
+static SqlPlan due_draws_plan = {
+	"SELECT draw_id FROM promo_draw.draw "
+	"WHERE status OPERATOR(pg_catalog.=) 'open' "
+	"AND draw_at OPERATOR(pg_catalog.<=) pg_catalog.now() "
+	"ORDER BY draw_at, draw_id",
+	0, {InvalidOid}
+};
+
+static SqlPlan cancel_plan = {
+	"UPDATE promo_draw.draw SET status = 'cancelled', cancelled_at = pg_catalog.now(), "
+	"cancel_reason = $2 WHERE draw_id OPERATOR(pg_catalog.=) $1",
+	2, {INT8OID, TEXTOID}
+};
+
+/* A table of promo_draw's, by name. */
+static Oid
+PromoTable(const char *name)
+{
+	Oid			relid = get_relname_relid(name,
+										  get_namespace_oid(PROMO_DRAW_SCHEMA, false));
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "table promo_draw.%s is missing", name);
+	return relid;
+}
+
+/* Build a jsonb value from its text; used for the few constant payloads. */
+static Datum
+JsonbFromText(const char *text)
+{
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
+}
+
+/* Quote a string as a JSON string literal. */
+static char *
+JsonString(const char *s)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	escape_json(&buf, s);
+	return buf.data;
+}
+
+/*
+ * Look up the draw's eligibility function again at draw time: it must still
+ * exist and take a bigint and return a boolean.  It will run as its owner.
+ */
+static void
+PrepareEligibility(DrawRun *run)
+{
+	HeapTuple	tuple;
+	Form_pg_proc proc;
+
+	tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(run->draw->eligibility));
+	if (!HeapTupleIsValid(tuple))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("the eligibility function of draw %lld no longer exists",
+						(long long) run->draw->draw_id),
+				 errhint("Create a function (bigint) RETURNS boolean and set promo_draw.draw.eligibility to it.")));
+	proc = (Form_pg_proc) GETSTRUCT(tuple);
+	if (proc->pronargs != 1 || proc->proargtypes.values[0] != INT8OID ||
+		proc->prorettype != BOOLOID || proc->proretset)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
+				 errmsg("the eligibility function of draw %lld must take a bigint and return a boolean",
+						(long long) run->draw->draw_id)));
+	run->eligibility_owner = proc->proowner;
+	ReleaseSysCache(tuple);
+	fmgr_info(run->draw->eligibility, &run->eligibility);
+}
+
+/*
+ * Ask the eligibility function about a customer, as the function's owner
+ * and as a restricted operation: the draw runs with the extension owner's
+ * rights, which must not leak into a function a draw's creator chose.  NULL
+ * counts as not eligible.
+ */
+static bool
+AskEligibility(DrawRun *run, int64 customer_id)
+{
+	LOCAL_FCINFO(fcinfo, 1);
+	Oid			save_userid;
+	int			save_sec_context;
+	Datum		result;
+
+	InitFunctionCallInfoData(*fcinfo, &run->eligibility, 1, InvalidOid, NULL, NULL);
+	fcinfo->args[0].value = Int64GetDatum(customer_id);
+	fcinfo->args[0].isnull = false;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(run->eligibility_owner,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	result = FunctionCallInvoke(fcinfo);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+
+	return !fcinfo->isnull && DatumGetBool(result);
+}
+
+/* Read the prize table, most valuable first. */
+static void
+LoadPrizes(DrawRun *run)
+{
+	Datum		arg = Int64GetDatum(run->draw->draw_id);
+	int			n = SqlRunLatest(&prizes_plan, &arg, NULL, 0);
+
+	run->prizes = palloc0(sizeof(Prize) * Max(n, 1));
+	run->nprizes = n;
+	for (int i = 0; i < n; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		run->prizes[i].prize_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		run->prizes[i].name = TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull));
+		run->prizes[i].value = DatumGetNumericCopy(SPI_getbinval(tup, desc, 3, &isnull));
+		run->prizes[i].remaining = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		run->prizes[i].payload = datumCopy(SPI_getbinval(tup, desc, 5, &isnull), false, -1);
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
+/* The tuple the tickets are sorted as: ticket, customer, rank in their list. */
+static TupleDesc
+TicketSortDesc(void)
+{
+	TupleDesc	desc = CreateTemplateTupleDesc(3);
+
+	TupleDescInitEntry(desc, 1, "ticket", UUIDOID, -1, 0);
+	TupleDescInitEntry(desc, 2, "customer_id", INT8OID, -1, 0);
+	TupleDescInitEntry(desc, 3, "rank", INT4OID, -1, 0);
+	return desc;
+}
+
+/*
+ * Put every participant's best tickets into a sort, best ticket first, ties
+ * (repeated values) broken by customer.  Counts participants and tickets.
+ */
+static Tuplesortstate *
+SortTickets(DrawRun *run, TupleDesc sortdesc)
+{
+	AttrNumber	keys[2] = {1, 2};
+	Oid			ops[2];
+	Oid			collations[2] = {InvalidOid, InvalidOid};
+	bool		nulls_first[2] = {false, false};
+	Tuplesortstate *sort;
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(sortdesc, &TTSOpsVirtual);
+	Datum		args[2];
+	Portal		portal;
+
+	ops[0] = lookup_type_cache(UUIDOID, TYPECACHE_GT_OPR)->gt_opr;
+	ops[1] = lookup_type_cache(INT8OID, TYPECACHE_LT_OPR)->lt_opr;
+	sort = tuplesort_begin_heap(sortdesc, 2, keys, ops, collations, nulls_first,
+								work_mem, NULL, TUPLESORT_NONE);
+
+	/* read the entries under a fresh snapshot: we hold the barrier */
+	args[0] = Int64GetDatum(run->draw->draw_id);
+	args[1] = BoolGetDatum(run->draw->requires_opt_in);
+	portal = SqlCursorLatest(&entries_plan, args, NULL);
+
+	run->tickets_total = int64_to_numeric(0);
+	for (;;)
+	{
+		Numeric		batch_tickets = int64_to_numeric(0);
+
+		SPI_cursor_fetch(portal, true, ENTRY_FETCH);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			HeapTuple	tup = SPI_tuptable->vals[i];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+			int64		customer_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+			int64		tickets = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+			ArrayType  *best = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 3, &isnull));
+			int			n = ArrayGetNItems(ARR_NDIM(best), ARR_DIMS(best));
+			pg_uuid_t  *list = (pg_uuid_t *) ARR_DATA_PTR(best);
+
+			if (ARR_HASNULL(best) || n > run->draw->max_wins || n == 0)
+				elog(ERROR, "entry of customer %lld in draw %lld holds %d best tickets for %lld tickets",
+					 (long long) customer_id, (long long) run->draw->draw_id, n,
+					 (long long) tickets);
+			for (int r = 0; r < n; r++)
+			{
+				ExecClearTuple(slot);
+				slot->tts_values[0] = UUIDPGetDatum(&list[r]);
+				slot->tts_values[1] = Int64GetDatum(customer_id);
+				slot->tts_values[2] = Int32GetDatum(r + 1);
+				memset(slot->tts_isnull, 0, 3 * sizeof(bool));
+				ExecStoreVirtualTuple(slot);
+				tuplesort_puttupleslot(sort, slot);
+			}
+			run->participants++;
+			batch_tickets = numeric_add_opt_error(batch_tickets,
+												  int64_to_numeric(tickets), NULL);
+		}
+		run->tickets_total = numeric_add_opt_error(run->tickets_total, batch_tickets, NULL);
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+	ExecDropSingleTupleTableSlot(slot);
+
+	tuplesort_performsort(sort);
+	return sort;
+}
+
+/*
+ * Record one result: its row, the customer's message (not for ineligible
+ * customers), and a row of run_draw's output.
+ */
+static void
+EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
+		   Prize *prize, const char *outcome)
+{
+	MemoryContext old = MemoryContextSwitchTo(run->rowcxt);
+	Datum		values[NOTIFICATION_COLS];
+	bool		nulls[NOTIFICATION_COLS];
+	const char *prize_name = prize ? prize->name :
+	(strcmp(outcome, "default") == 0 ? run->draw->default_prize : NULL);
+
+	/* promo_draw.result */
+	memset(nulls, 0, sizeof(nulls));
+	values[0] = Int64GetDatum(run->draw->draw_id);
+	values[1] = Int64GetDatum(place);
+	values[2] = Int64GetDatum(customer_id);
+	values[3] = UUIDPGetDatum(ticket);
+	values[4] = prize ? Int64GetDatum(prize->prize_id) : (Datum) 0;
+	nulls[4] = (prize == NULL);
+	values[5] = CStringGetTextDatum(outcome);
+	BulkInsertRow(run->results, values, nulls);
+
+	/* run_draw's output row */
+	if (run->out)
+	{
+		Datum		outvals[RUN_DRAW_COLS];
+		bool		outnulls[RUN_DRAW_COLS];
+
+		memset(outnulls, 0, sizeof(outnulls));
+		outvals[0] = Int64GetDatum(place);
+		outvals[1] = Int64GetDatum(customer_id);
+		outvals[2] = UUIDPGetDatum(ticket);
+		outvals[3] = values[4];
+		outnulls[3] = nulls[4];
+		outvals[4] = prize_name ? CStringGetTextDatum(prize_name) : (Datum) 0;
+		outnulls[4] = (prize_name == NULL);
+		outvals[5] = values[5];
+		tuplestore_putvalues(run->out, run->outdesc, outvals, outnulls);
+	}
+
+	/* promo_draw.notification: every outcome but 'ineligible' */
+	if (strcmp(outcome, "ineligible") != 0)
+	{
+		memset(nulls, 0, sizeof(nulls));
+		values[0] = Int64GetDatum(nextval_internal(run->message_seq, false));
+		values[1] = Int64GetDatum(customer_id);
+		values[2] = Int64GetDatum(run->draw->draw_id);
+		values[3] = CStringGetTextDatum(outcome);
+		if (prize)
+			values[4] = JsonbFromText(psprintf("{\"draw\": %s, \"prize\": %s, \"prize_id\": " INT64_FORMAT
+											   ", \"value\": %s, \"place\": " INT64_FORMAT ", \"payload\": %s}",
+											   JsonString(run->draw->name),
+											   JsonString(prize->name), prize->prize_id,
+											   DatumGetCString(DirectFunctionCall1(numeric_out,
+																				   NumericGetDatum(prize->value))),
+											   place,
+											   DatumGetCString(DirectFunctionCall1(jsonb_out,
+																				   prize->payload))));
+		else
+			values[4] = run->consolation_payload;
+		values[5] = TimestampTzGetDatum(run->now);
+		nulls[6] = true;
+		BulkInsertRow(run->messages, values, nulls);
+	}
+
+	run->nresults++;
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(run->rowcxt);
+}
+
+/* The consolation result of a customer who won nothing. */
+static void
+EmitConsolation(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket)
+{
+	EmitResult(run, place, customer_id, ticket, NULL,
+			   run->draw->default_prize ? "default" : "lost");
+}
+
+/* Find or add what the draw knows of a customer. */
+static CustomerMark *
+MarkCustomer(DrawRun *run, int64 customer_id)
+{
+	bool		found;
+	CustomerMark *mark = hash_search(run->customers, &customer_id, HASH_ENTER, &found);
+
+	if (!found)
+	{
+		mark->wins = 0;
+		mark->eligible = OidIsValid(run->draw->eligibility) ? '?' : 'y';
+		mark->pending_place = 0;
+	}
+	return mark;
+}
+
+/*
+ * Walk the sorted tickets against the prizes.  A ticket equal to the one
+ * before it is ignored.  While prizes remain, each eligible ticket takes the
+ * next prize; afterwards each customer's best ticket (rank 1) brings them
+ * their consolation result.
+ */
+static void
+WalkTickets(DrawRun *run, Tuplesortstate *sort, TupleDesc sortdesc)
+{
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(sortdesc, &TTSOpsMinimalTuple);
+	pg_uuid_t	previous;
+	bool		have_previous = false;
+	int64		place = 0;
+	HASH_SEQ_STATUS seq;
+	CustomerMark *mark;
+
+	while (run->next_prize < run->nprizes && run->prizes[run->next_prize].remaining <= 0)
+		run->next_prize++;
+
+	while (tuplesort_gettupleslot(sort, true, false, slot, NULL))
+	{
+		bool		isnull;
+		pg_uuid_t	ticket = *DatumGetUUIDP(slot_getattr(slot, 1, &isnull));
+		int64		customer_id = DatumGetInt64(slot_getattr(slot, 2, &isnull));
+		int32		rank = DatumGetInt32(slot_getattr(slot, 3, &isnull));
+		bool		repeat = have_previous && TicketCmp(&ticket, &previous) == 0;
+		Prize	   *prize;
+
+		place++;
+		previous = ticket;
+		have_previous = true;
+		if ((place & 0x3FF) == 0)
+			CHECK_FOR_INTERRUPTS();
+
+		if (run->next_prize >= run->nprizes)
+		{
+			/* no prizes left: consolation at the customer's best ticket */
+			if (rank == 1)
+				EmitConsolation(run, place, customer_id, &ticket);
+			continue;
+		}
+
+		mark = MarkCustomer(run, customer_id);
+		if (repeat)
+		{
+			/* ignored; if it was their best, console them later if need be */
+			if (rank == 1)
+			{
+				mark->pending_place = place;
+				mark->pending_ticket = ticket;
+			}
+			continue;
+		}
+		if (mark->eligible == 'n' || mark->wins >= run->draw->max_wins)
+			continue;
+		if (mark->eligible == '?')
+		{
+			mark->eligible = AskEligibility(run, customer_id) ? 'y' : 'n';
+			if (mark->eligible == 'n')
+			{
+				EmitResult(run, place, customer_id, &ticket, NULL, "ineligible");
+				continue;
+			}
+		}
+
+		prize = &run->prizes[run->next_prize];
+		EmitResult(run, place, customer_id, &ticket, prize, "won");
+		mark->wins++;
+		if (--prize->remaining == 0)
+		{
+			do
+				run->next_prize++;
+			while (run->next_prize < run->nprizes &&
+				   run->prizes[run->next_prize].remaining <= 0);
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+
+	/*
+	 * Customers whose best ticket was ignored as a repeat while prizes
+	 * remained and who won nothing afterwards: console them at that ticket.
+	 * Ticket values are HMAC outputs, so this is vanishingly rare.
+	 */
+	hash_seq_init(&seq, run->customers);
+	while ((mark = hash_seq_search(&seq)) != NULL)
+	{
+		if (mark->pending_place > 0 && mark->wins == 0 && mark->eligible != 'n')
+			EmitConsolation(run, mark->pending_place, mark->customer_id,
+							&mark->pending_ticket);
+	}
+}
+
+/*
+ * Return the stored results of a drawn draw, read under a fresh snapshot:
+ * the draw may have committed while this call waited for it.
+ */
+static void
+ReturnStoredResults(DrawRun *run)
+{
+	Datum		arg = Int64GetDatum(run->draw->draw_id);
+	Portal		portal;
+
+	if (run->out == NULL)
+		return;
+	portal = SqlCursorLatest(&stored_results_plan, &arg, NULL);
+	for (;;)
+	{
+		SPI_cursor_fetch(portal, true, ENTRY_FETCH);
+		if (SPI_processed == 0)
+			break;
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			Datum		values[RUN_DRAW_COLS];
+			bool		nulls[RUN_DRAW_COLS];
+
+			heap_deform_tuple(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, values, nulls);
+			tuplestore_putvalues(run->out, run->outdesc, values, nulls);
+		}
+		SPI_freetuptable(SPI_tuptable);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SPI_cursor_close(portal);
+}
+
+/*
+ * Draw one draw, or return its stored results if it was drawn already.
+ * out, if not NULL, receives run_draw's rows.  nowait skips a draw another
+ * session is drawing; skip_unready skips a draw that is not ready instead of
+ * raising an error.  Needs an SPI connection.
+ */
+static DrawOutcome
+RunDraw(int64 draw_id, bool nowait, bool skip_unready,
+		Tuplestorestate *out, TupleDesc outdesc)
+{
+	DrawRun		run;
+	TupleDesc	sortdesc;
+	Tuplesortstate *sort;
+	HASHCTL		ctl;
+	Datum		args[3];
+	StringInfoData note;
+
+	memset(&run, 0, sizeof(run));
+	run.out = out;
+	run.outdesc = outdesc;
+
+	if (!LockDrawRunner(draw_id, nowait))
+		return DRAW_BUSY;
+	LockDrawBarrier(draw_id);
+	run.draw = LoadDraw(draw_id, true);
+
+	if (run.draw->status == DRAW_DRAWN)
+	{
+		ReturnStoredResults(&run);
+		return DRAW_WAS_DRAWN;
+	}
+	CheckDrawNotFinished(run.draw);
+	if (!DrawIsReady(run.draw))
+	{
+		if (skip_unready)
+			return DRAW_NOT_READY;
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_DRAW_NOT_READY),
+				 errmsg("draw %lld is not ready", (long long) draw_id),
+				 errdetail("%s", DrawNotReadyDetail(run.draw)),
+				 errhint("A draw is ready once closes_at has passed or, with partitions, once every partition has called close_partition().")));
+	}
+
+	if (OidIsValid(run.draw->eligibility))
+		PrepareEligibility(&run);
+	LoadPrizes(&run);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(CustomerMark);
+	ctl.hcxt = CurrentMemoryContext;
+	run.customers = hash_create("promo_draw draw customers", 1024, &ctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	run.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw draw row",
+									   ALLOCSET_SMALL_SIZES);
+	run.now = GetCurrentTransactionStartTimestamp();
+	run.message_seq = getIdentitySequence(PromoTable("notification"), 1, false);
+	if (run.draw->default_prize)
+		run.consolation_payload = JsonbFromText(psprintf("{\"draw\": %s, \"prize\": %s}",
+														 JsonString(run.draw->name),
+														 JsonString(run.draw->default_prize)));
+	else
+		run.consolation_payload = JsonbFromText(psprintf("{\"draw\": %s, \"message\": %s}",
+														 JsonString(run.draw->name),
+														 JsonString(run.draw->lose_message)));
+
+	sortdesc = TicketSortDesc();
+	sort = SortTickets(&run, sortdesc);
+
+	run.results = BulkInsertOpen(PromoTable("result"), RESULT_COLS);
+	run.messages = BulkInsertOpen(PromoTable("notification"), NOTIFICATION_COLS);
+	WalkTickets(&run, sort, sortdesc);
+	BulkInsertClose(run.results);
+	BulkInsertClose(run.messages);
+	tuplesort_end(sort);
+	CommandCounterIncrement();
+
+	args[0] = Int64GetDatum(draw_id);
+	args[1] = Int64GetDatum(run.participants);
+	args[2] = NumericGetDatum(run.tickets_total);
+	if (SqlRunLatest(&mark_drawn_plan, args, NULL, 0) != 1)
+		elog(ERROR, "draw %lld changed while it was being drawn", (long long) draw_id);
+
+	initStringInfo(&note);
+	appendStringInfo(&note, "{\"draw_id\": " INT64_FORMAT ", \"status\": \"drawn\", "
+					 "\"results\": " INT64_FORMAT "}", draw_id, run.nresults);
+	Async_Notify("promo_draw", note.data);
+	return DRAW_RAN;
+}
+
+/*
+ * run_draw(draw_id): draw a ready draw and return its results, one row per
+ * winning ticket and one per customer who won nothing, by place.  Running it
+ * again returns the stored results and writes nothing; two sessions running
+ * it at once produce one draw.
+ */
+PG_FUNCTION_INFO_V1(run_draw);
+Datum
+run_draw(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != RUN_DRAW_COLS)
+		elog(ERROR, "run_draw must be declared with %d output columns", RUN_DRAW_COLS);
+
+	SPI_connect();
+	RunDraw(PG_GETARG_INT64(0), false, false, rsinfo->setResult, rsinfo->setDesc);
+	SPI_finish();
+	return (Datum) 0;
+}
+
+/*
+ * run_due_draws(): draw every ready draw whose draw_at has passed, for
+ * pg_cron to call every minute.  A draw another session is drawing is
+ * skipped, and so is one that is not ready yet.  Each draw runs in a
+ * subtransaction: one that fails (say, its eligibility function raises an
+ * error) is reported as a WARNING and does not stop the others.  Returns how
+ * many draws this call drew.
+ */
+PG_FUNCTION_INFO_V1(run_due_draws);
+Datum
+run_due_draws(PG_FUNCTION_ARGS)
+{
+	MemoryContext callercxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+	int64	   *ids;
+	int			nids;
+	int32		drawn = 0;
+
+	SPI_connect();
+	nids = SqlRun(&due_draws_plan, NULL, NULL, 0);
+	ids = palloc(sizeof(int64) * Max(nids, 1));
+	for (int i = 0; i < nids; i++)
+	{
+		bool		isnull;
+
+		ids[i] = DatumGetInt64(SqlValue(i, 1, &isnull));
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	for (int i = 0; i < nids; i++)
+	{
+		MemoryContext spicxt = CurrentMemoryContext;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(spicxt);
+		PG_TRY();
+		{
+			if (RunDraw(ids[i], true, true, NULL, NULL) == DRAW_RAN)
+				drawn++;
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(spicxt);
+			CurrentResourceOwner = owner;
+		}
+		PG_CATCH();
+		{
+			ErrorData  *edata;
+
+			MemoryContextSwitchTo(callercxt);
+			edata = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(spicxt);
+			CurrentResourceOwner = owner;
+			ereport(WARNING,
+					(errcode(edata->sqlerrcode),
+					 errmsg("draw %lld was not drawn: %s", (long long) ids[i], edata->message),
+					 edata->detail ? errdetail("%s", edata->detail) : 0,
+					 errhint("run_due_draws() will try again on its next call.")));
+			FreeErrorData(edata);
+		}
+		PG_END_TRY();
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	SPI_finish();
+	PG_RETURN_INT32(drawn);
+}
+
+/*
+ * cancel_draw(draw_id, reason): cancel a draw that has not been drawn.  It
+ * takes no more tickets and will never be drawn; its seed stays secret.
+ * Cancelling twice is harmless.
+ */
+PG_FUNCTION_INFO_V1(cancel_draw);
+Datum
+cancel_draw(PG_FUNCTION_ARGS)
+{
+	int64		draw_id;
+	DrawState  *draw;
+	Datum		args[2];
+	char		nulls[2] = {' ', ' '};
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	draw_id = PG_GETARG_INT64(0);
+
+	SPI_connect();
+	LockDrawRunner(draw_id, false);
+	LockDrawBarrier(draw_id);
+	draw = LoadDraw(draw_id, true);
+	if (draw->status == DRAW_DRAWN)
+		CheckDrawNotFinished(draw);
+	if (draw->status == DRAW_OPEN)
+	{
+		args[0] = Int64GetDatum(draw_id);
+		args[1] = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);
+		nulls[1] = PG_ARGISNULL(1) ? 'n' : ' ';
+		SqlRun(&cancel_plan, args, nulls, 0);
+		Async_Notify("promo_draw",
+					 psprintf("{\"draw_id\": " INT64_FORMAT ", \"status\": \"cancelled\"}",
+							  draw_id));
+	}
+	SPI_finish();
+	PG_RETURN_VOID();
+}

@@ -1,0 +1,135 @@
+
+/*
+ * Prize draws: tables.
+ *
+ * Hot tables (entry, partition_mark, result, notification) have no foreign
+ * keys: a foreign-key check would lock the draw row on every bet, which is
+ * the hot row this design avoids; the functions keep them consistent.
+ */
+
+CREATE TABLE promo_draw.draw (
+	draw_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+	opens_at timestamptz NOT NULL,
+	closes_at timestamptz NOT NULL,
+	draw_at timestamptz NOT NULL,
+	status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'drawn', 'cancelled')),
+	partitions integer NOT NULL DEFAULT 0 CHECK (partitions BETWEEN 0 AND 1024),
+	max_wins_per_customer integer NOT NULL DEFAULT 1
+		CHECK (max_wins_per_customer BETWEEN 1 AND 1000),
+	stake_per_ticket numeric CHECK (stake_per_ticket > 0 AND stake_per_ticket < 'Infinity'),
+	min_stake numeric NOT NULL DEFAULT 0 CHECK (min_stake >= 0 AND min_stake < 'Infinity'),
+	max_tickets_per_customer bigint CHECK (max_tickets_per_customer > 0),
+	milestones integer[] NOT NULL DEFAULT '{1,10}',
+	requires_opt_in boolean NOT NULL DEFAULT false,
+	default_prize text,
+	lose_message text NOT NULL DEFAULT 'Better luck next time',
+	eligibility regprocedure,
+	seed bytea NOT NULL CHECK (length(seed) = 32),
+	seed_hash bytea NOT NULL CHECK (length(seed_hash) = 32),
+	created_by regrole NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT now(),
+	ready_at timestamptz,
+	drawn_at timestamptz,
+	participants bigint,
+	tickets_total numeric,
+	cancelled_at timestamptz,
+	cancel_reason text,
+	CHECK (opens_at < closes_at),
+	CHECK (draw_at >= closes_at),
+	CHECK ((status = 'drawn') = (drawn_at IS NOT NULL)),
+	CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL))
+);
+CREATE INDEX draw_open_draw_at_idx ON promo_draw.draw (draw_at) WHERE status = 'open';
+COMMENT ON TABLE promo_draw.draw IS
+	'one row per prize draw; seed is readable by the extension owner only, and revealed in draw_reveal once drawn';
+COMMENT ON COLUMN promo_draw.draw.seed IS
+	'32 secret bytes from pg_strong_random(); every ticket is HMAC-SHA256(seed, draw || customer || n)';
+COMMENT ON COLUMN promo_draw.draw.seed_hash IS 'sha256(seed), public from creation: the commitment to the seed';
+COMMENT ON COLUMN promo_draw.draw.partitions IS
+	'ingest partitions 0 .. partitions - 1 that must call close_partition before the draw is ready; 0 = none';
+COMMENT ON COLUMN promo_draw.draw.ready_at IS
+	'when the last ingest partition reported (draws with partitions > 0)';
+COMMENT ON COLUMN promo_draw.draw.participants IS 'customers holding tickets in the draw, recorded when it was drawn';
+COMMENT ON COLUMN promo_draw.draw.tickets_total IS 'tickets held in the draw, recorded when it was drawn';
+COMMENT ON COLUMN promo_draw.draw.created_by IS 'the role that created the draw';
+
+CREATE TABLE promo_draw.prize (
+	prize_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	draw_id bigint NOT NULL REFERENCES promo_draw.draw,
+	name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+	value numeric NOT NULL CHECK (value >= 0 AND value < 'Infinity'),
+	quantity integer NOT NULL CHECK (quantity BETWEEN 1 AND 10000000),
+	payload jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX prize_draw_id_idx ON promo_draw.prize (draw_id);
+COMMENT ON TABLE promo_draw.prize IS
+	'the prize table of a draw: prizes go out by value, most valuable first, each quantity times';
+
+CREATE TABLE promo_draw.entry (
+	draw_id bigint NOT NULL,
+	customer_id bigint NOT NULL,
+	tickets bigint NOT NULL DEFAULT 0 CHECK (tickets >= 0),
+	stake numeric NOT NULL DEFAULT 0,
+	stake_tickets bigint NOT NULL DEFAULT 0 CHECK (stake_tickets BETWEEN 0 AND tickets),
+	best uuid[] NOT NULL DEFAULT '{}',
+	opted_in boolean NOT NULL DEFAULT false,
+	PRIMARY KEY (draw_id, customer_id)
+) WITH (fillfactor = 80);
+COMMENT ON TABLE promo_draw.entry IS
+	'one row per customer of a draw: ticket count and only the best tickets, so storage does not grow with tickets';
+COMMENT ON COLUMN promo_draw.entry.best IS
+	'the best max_wins_per_customer ticket values, best first; secret until the draw has run (see entry_reveal)';
+COMMENT ON COLUMN promo_draw.entry.stake_tickets IS 'tickets issued from stake (part of tickets)';
+
+CREATE TABLE promo_draw.partition_mark (
+	draw_id bigint NOT NULL,
+	partition integer NOT NULL CHECK (partition >= 0),
+	last_offset bigint,
+	closed_at timestamptz,
+	PRIMARY KEY (draw_id, partition)
+);
+COMMENT ON TABLE promo_draw.partition_mark IS
+	'per draw and ingest partition: last source offset applied, and when the partition reported the draw time';
+
+CREATE TABLE promo_draw.result (
+	draw_id bigint NOT NULL,
+	place bigint NOT NULL CHECK (place > 0),
+	customer_id bigint NOT NULL,
+	ticket uuid NOT NULL,
+	prize_id bigint,
+	outcome text NOT NULL CHECK (outcome IN ('won', 'default', 'lost', 'ineligible')),
+	CHECK ((outcome = 'won') = (prize_id IS NOT NULL)),
+	PRIMARY KEY (draw_id, place)
+);
+-- No index by customer: a draw writes its results in place order, and a
+-- second index in customer order would triple the cost of writing a large
+-- draw (README, "Reporting").  Sites that look up single customers often can
+-- add CREATE INDEX ON promo_draw.result (customer_id, draw_id).
+COMMENT ON TABLE promo_draw.result IS
+	'one row per winning ticket and one per customer who won nothing; place is the rank of the ticket in the draw';
+
+CREATE TABLE promo_draw.notification (
+	notification_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	customer_id bigint NOT NULL,
+	draw_id bigint,
+	kind text NOT NULL,
+	payload jsonb NOT NULL DEFAULT '{}',
+	created_at timestamptz NOT NULL DEFAULT now(),
+	delivered_at timestamptz
+);
+CREATE INDEX notification_undelivered_idx ON promo_draw.notification (notification_id)
+	WHERE delivered_at IS NULL;
+CREATE INDEX notification_draw_idx ON promo_draw.notification (draw_id);
+COMMENT ON TABLE promo_draw.notification IS
+	'outbox of customer messages, in notification_id order; take_notifications() hands each out once';
+
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw_draw_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize_prize_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.entry', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.partition_mark', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.result', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.notification', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.notification_notification_id_seq', '');

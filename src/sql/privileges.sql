@@ -1,0 +1,26 @@
+
+/*
+ * Privileges.  PUBLIC gets nothing that writes or reads customer data: the
+ * README gives the GRANTs for an application role and a reporting role.
+ * Pure functions (the aggregates) and verify_draw, which reads only what its
+ * caller may read, stay open to everyone.
+ */
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA promo_draw FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+	promo_draw.ticket_larger(uuid, uuid),
+	promo_draw.best_ticket(uuid),
+	promo_draw.best_tickets_trans(internal, uuid, integer),
+	promo_draw.best_tickets_combine(internal, internal),
+	promo_draw.best_tickets_serialize(internal),
+	promo_draw.best_tickets_deserialize(bytea, internal),
+	promo_draw.best_tickets_final(internal),
+	promo_draw.best_tickets(uuid, integer),
+	promo_draw.stake_tickets_trans(internal, numeric, numeric),
+	promo_draw.stake_tickets_combine(internal, internal),
+	promo_draw.stake_tickets_serialize(internal),
+	promo_draw.stake_tickets_deserialize(bytea, internal),
+	promo_draw.stake_tickets_final(internal),
+	promo_draw.stake_tickets(numeric, numeric),
+	promo_draw.calling_role(),
+	promo_draw.verify_draw(bigint)
+TO PUBLIC;
