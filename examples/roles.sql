@@ -1,0 +1,43 @@
+-- Roles for an application, an operator and reporting tools.  README.md
+-- shows this file; test/pgtap/draw_roles.sql runs it and checks that each
+-- role can do its job and nothing more.
+
+-- The application: tickets, opt-ins, partition reports, its outbox.
+CREATE ROLE promo_app NOLOGIN;
+GRANT USAGE ON SCHEMA promo_draw TO promo_app;
+GRANT EXECUTE ON FUNCTION
+	promo_draw.award_tickets(bigint, bigint, bigint),
+	promo_draw.opt_in(bigint, bigint),
+	promo_draw.close_partition(bigint, integer),
+	promo_draw.take_notifications(integer)
+TO promo_app;
+
+-- The operator: sets draws up and runs them (pg_cron runs run_due_draws).
+CREATE ROLE promo_operator NOLOGIN;
+GRANT USAGE ON SCHEMA promo_draw TO promo_operator;
+GRANT EXECUTE ON FUNCTION
+	promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric, integer,
+	                       integer, boolean, integer[], numeric, bigint, text, text, regprocedure),
+	promo_draw.add_prize(bigint, text, numeric, integer, jsonb),
+	promo_draw.run_draw(bigint),
+	promo_draw.run_due_draws(),
+	promo_draw.cancel_draw(bigint, text)
+TO promo_operator;
+
+-- Reporting: reads everything but the secrets (draw.seed, entry.best),
+-- which draw_reveal and entry_reveal show once a draw is drawn.
+CREATE ROLE promo_reporting NOLOGIN;
+GRANT USAGE ON SCHEMA promo_draw TO promo_reporting;
+GRANT SELECT ON
+	promo_draw.prize, promo_draw.result, promo_draw.notification, promo_draw.partition_mark,
+	promo_draw.draw_summary, promo_draw.customer_result,
+	promo_draw.draw_reveal, promo_draw.entry_reveal
+TO promo_reporting;
+GRANT SELECT (draw_id, name, opens_at, closes_at, draw_at, status, partitions,
+              max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer,
+              milestones, requires_opt_in, default_prize, lose_message, eligibility,
+              seed_hash, created_by, created_at, ready_at, drawn_at, participants,
+              tickets_total, cancelled_at, cancel_reason)
+	ON promo_draw.draw TO promo_reporting;
+GRANT SELECT (draw_id, customer_id, tickets, stake, stake_tickets, opted_in)
+	ON promo_draw.entry TO promo_reporting;

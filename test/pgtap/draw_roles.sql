@@ -1,0 +1,118 @@
+-- Roles: the GRANTs of examples/roles.sql (shown in README.md) let each
+-- role do its job; no role can read a secret before the draw or write a
+-- table directly; an eligibility function runs as its owner.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+
+BEGIN;
+SELECT plan(31);
+\ir ../../examples/roles.sql
+-- this test's outbox starts empty (rolled back at the end)
+DELETE FROM promo_draw.notification;
+
+-- the operator's own eligibility rule, recording who runs it
+CREATE TABLE public.rule_runs (customer_id bigint, run_as name);
+GRANT INSERT ON public.rule_runs TO promo_operator;
+GRANT CREATE ON SCHEMA public TO promo_operator;
+SET LOCAL ROLE promo_operator;
+CREATE FUNCTION public.operator_rule(customer bigint) RETURNS boolean
+LANGUAGE sql AS $$ INSERT INTO public.rule_runs VALUES (customer, current_user) RETURNING true $$;
+RESET ROLE;
+CREATE FUNCTION public.owner_only_rule(customer bigint) RETURNS boolean
+LANGUAGE sql AS $$ SELECT true $$;
+REVOKE EXECUTE ON FUNCTION public.owner_only_rule(bigint) FROM PUBLIC;
+
+-- the operator sets a draw up
+SET LOCAL ROLE promo_operator;
+SELECT lives_ok($$SELECT set_config('pdtest.draw',
+	promo_draw.create_draw('Roles', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+	                       eligibility => 'public.operator_rule(bigint)')::text, true)$$,
+	'the operator creates a draw');
+SELECT lives_ok($$SELECT promo_draw.add_prize(current_setting('pdtest.draw')::bigint, 'Prize', 10, 2)$$,
+	'the operator adds a prize');
+SELECT throws_ok($$SELECT promo_draw.create_draw('x', '2100-01-01', eligibility => 'public.owner_only_rule(bigint)')$$,
+	'42501', NULL, 'an eligibility function the operator may not execute is refused');
+SELECT throws_ok($$SELECT promo_draw.award_tickets(current_setting('pdtest.draw')::bigint, 1, 1)$$,
+	'42501', NULL, 'the operator does not take tickets');
+SELECT throws_ok($$SELECT seed FROM promo_draw.draw$$, '42501', NULL, 'the operator cannot read seeds');
+RESET ROLE;
+SELECT is((SELECT created_by::text FROM promo_draw.draw WHERE draw_id = current_setting('pdtest.draw')::bigint),
+	'promo_operator', 'the draw records the role that created it, not the extension owner');
+
+-- the application takes tickets and reports its partition
+SET LOCAL ROLE promo_app;
+SELECT lives_ok($$SELECT promo_draw.award_tickets(current_setting('pdtest.draw')::bigint, c, c)
+                  FROM generate_series(1, 5) c$$, 'the application awards tickets');
+SELECT lives_ok($$SELECT promo_draw.opt_in(current_setting('pdtest.draw')::bigint, 1)$$,
+	'the application opts customers in');
+SELECT throws_ok($$SELECT seed FROM promo_draw.draw$$, '42501', NULL, 'the application cannot read seeds');
+SELECT throws_ok($$SELECT best FROM promo_draw.entry$$, '42501', NULL, 'nor best tickets');
+SELECT throws_ok($$INSERT INTO promo_draw.entry (draw_id, customer_id, tickets) VALUES (1, 1, 100)$$,
+	'42501', NULL, 'the application cannot write entries directly');
+SELECT throws_ok($$UPDATE promo_draw.draw SET status = 'drawn'$$, '42501', NULL,
+	'nor draws');
+SELECT throws_ok($$DELETE FROM promo_draw.result$$, '42501', NULL, 'nor results');
+SELECT throws_ok($$SELECT * FROM promo_draw.run_draw(current_setting('pdtest.draw')::bigint)$$,
+	'42501', NULL, 'the application does not run draws');
+SELECT throws_ok($$SELECT promo_draw.create_draw('x', '2100-01-01')$$, '42501', NULL,
+	'nor create them');
+SELECT is((SELECT count(*) FROM promo_draw.take_notifications(100)), 5::bigint,
+	'the application reads its outbox: one milestone message per customer');
+SELECT lives_ok($$SELECT promo_draw.close_partition(current_setting('pdtest.draw')::bigint, 0)$$,
+	'the application reports its partition');
+RESET ROLE;
+
+-- reporting reads, but not the secrets before the draw
+SET LOCAL ROLE promo_reporting;
+SELECT throws_ok($$SELECT seed FROM promo_draw.draw$$, '42501', NULL, 'reporting cannot read seeds');
+SELECT throws_ok($$SELECT best FROM promo_draw.entry$$, '42501', NULL, 'nor best tickets');
+SELECT is((SELECT count(*) FROM promo_draw.draw_reveal
+           WHERE draw_id = current_setting('pdtest.draw')::bigint), 0::bigint,
+	'no seed is revealed before the draw');
+SELECT is((SELECT count(*) FROM promo_draw.entry_reveal
+           WHERE draw_id = current_setting('pdtest.draw')::bigint), 0::bigint,
+	'no best ticket either');
+SELECT is((SELECT participants FROM promo_draw.draw_summary
+           WHERE draw_id = current_setting('pdtest.draw')::bigint), 5::bigint,
+	'reporting sees the live summary');
+SELECT throws_ok($$SELECT promo_draw.award_tickets(1, 1, 1)$$, '42501', NULL, 'reporting writes nothing');
+RESET ROLE;
+
+-- the operator runs the draw; the rule ran as the operator
+SET LOCAL ROLE promo_operator;
+SELECT is((SELECT count(*) FROM promo_draw.run_draw(current_setting('pdtest.draw')::bigint)), 5::bigint,
+	'the operator runs the draw');
+RESET ROLE;
+SELECT is((SELECT array_agg(DISTINCT run_as) FROM public.rule_runs), ARRAY['promo_operator']::name[],
+	'the eligibility function ran as its owner, not as the extension owner');
+
+-- after the draw: revealed to reporting, which verifies it
+SET LOCAL ROLE promo_reporting;
+SELECT is((SELECT count(*) FROM promo_draw.draw_reveal
+           WHERE draw_id = current_setting('pdtest.draw')::bigint), 1::bigint,
+	'the seed is revealed once drawn');
+SELECT is((SELECT count(*) FROM promo_draw.entry_reveal
+           WHERE draw_id = current_setting('pdtest.draw')::bigint), 5::bigint,
+	'and the best tickets');
+SELECT is((SELECT bool_and(ok) FROM promo_draw.verify_draw(current_setting('pdtest.draw')::bigint)),
+	true, 'reporting verifies the draw with its own rights');
+SELECT is((SELECT count(*) FROM promo_draw.customer_result
+           WHERE draw_id = current_setting('pdtest.draw')::bigint), 5::bigint,
+	'reporting reads every customer''s result');
+RESET ROLE;
+
+-- and PUBLIC, with schema access, still writes nothing
+CREATE ROLE promo_nobody NOLOGIN;
+GRANT USAGE ON SCHEMA promo_draw TO promo_nobody;
+SET LOCAL ROLE promo_nobody;
+SELECT throws_ok($$SELECT promo_draw.award_tickets(1, 1, 1)$$, '42501', NULL,
+	'a role without grants cannot award tickets');
+SELECT lives_ok($$SELECT promo_draw.best_ticket(gen_random_uuid())$$,
+	'but may use the pure aggregates');
+RESET ROLE;
+
+SELECT * FROM finish();
+ROLLBACK;
