@@ -11,6 +11,7 @@ MODULE_big = promo_draw
 OBJS = \
 	src/promo_draw.o \
 	src/sqlexec.o \
+	src/row_access.o \
 	src/money.o \
 	src/ticket.o \
 	src/best_ticket.o \

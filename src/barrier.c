@@ -38,6 +38,7 @@
 
 #include "barrier.h"
 #include "promo_draw.h"
+#include "row_access.h"
 #include "sqlexec.h"
 
 #define LOCK_SUBID_BARRIER	1
@@ -98,74 +99,97 @@ LockDrawRunner(int64 draw_id, bool nowait)
 	return true;
 }
 
-#define DRAW_COLUMNS \
-	"SELECT status, name, opens_at, closes_at, draw_at, ready_at, partitions, " \
-	"max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer, " \
-	"milestones, requires_opt_in, eligibility, default_prize, lose_message, seed " \
-	"FROM promo_draw.draw WHERE draw_id OPERATOR(pg_catalog.=) $1"
+/* The columns of promo_draw.draw that LoadDraw reads. */
+typedef enum DrawColumn
+{
+	DC_STATUS,
+	DC_NAME,
+	DC_OPENS_AT,
+	DC_CLOSES_AT,
+	DC_DRAW_AT,
+	DC_READY_AT,
+	DC_PARTITIONS,
+	DC_MAX_WINS,
+	DC_STAKE_PER_TICKET,
+	DC_MIN_STAKE,
+	DC_MAX_TICKETS,
+	DC_MILESTONES,
+	DC_REQUIRES_OPT_IN,
+	DC_ELIGIBILITY,
+	DC_DEFAULT_PRIZE,
+	DC_LOSE_MESSAGE,
+	DC_SEED,
+	DC_COUNT
+} DrawColumn;
 
-static SqlPlan load_plan = {DRAW_COLUMNS, 1, {INT8OID}};
-static SqlPlan load_for_update_plan = {DRAW_COLUMNS " FOR UPDATE", 1, {INT8OID}};
+static const char *const draw_column_names[DC_COUNT] = {
+	"status", "name", "opens_at", "closes_at", "draw_at", "ready_at", "partitions",
+	"max_wins_per_customer", "stake_per_ticket", "min_stake", "max_tickets_per_customer",
+	"milestones", "requires_opt_in", "eligibility", "default_prize", "lose_message", "seed"
+};
+static Oid	draw_columns_relid = InvalidOid;
+static AttrNumber draw_columns[DC_COUNT];
 
-/* Copy a text column of the current result, or NULL. */
+/* A column of the draw row found. */
+static inline Datum
+DrawColumnValue(RowAccess *ra, DrawColumn col, bool *isnull)
+{
+	return RowGet(ra, draw_columns[col], isnull);
+}
+
+/* A text column of the draw row found, copied, or NULL. */
 static char *
-SqlText(int col)
+DrawColumnText(RowAccess *ra, DrawColumn col)
 {
 	bool		isnull;
-	Datum		d = SqlValue(0, col, &isnull);
+	Datum		d = DrawColumnValue(ra, col, &isnull);
 
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
-/* Copy a numeric column of the current result, or NULL. */
-static Numeric
-SqlNumeric(int col)
-{
-	bool		isnull;
-	Datum		d = SqlValue(0, col, &isnull);
-
-	return isnull ? NULL : DatumGetNumericCopy(d);
-}
-
 /*
  * Read a draw under a fresh snapshot (callers hold the locks that protect
- * what they read).  for_update also locks the draw's row.  An unknown draw
- * is an error.  The state lives in the current memory context.
+ * what they read).  for_update also locks the draw's row, as FOR NO KEY
+ * UPDATE.  An unknown draw is an error.  The state lives in the current
+ * memory context.
  */
 DrawState *
 LoadDraw(int64 draw_id, bool for_update)
 {
-	Datum		arg = Int64GetDatum(draw_id);
+	RowAccess  *ra = RowAccessOpen("draw", false);
+	Datum		key = Int64GetDatum(draw_id);
 	DrawState  *draw;
 	bool		isnull;
 	char	   *status;
 	bytea	   *seed;
 	Datum		d;
 
-	if (SqlRunLatest(for_update ? &load_for_update_plan : &load_plan, &arg, NULL, 1) == 0)
+	RowColumns(ra, draw_column_names, DC_COUNT, &draw_columns_relid, draw_columns);
+	if (!RowFind(ra, &key, for_update))
 		ereport(ERROR,
 				(errcode(ERRCODE_PD_UNKNOWN_DRAW),
 				 errmsg("draw %lld does not exist", (long long) draw_id)));
 
 	draw = palloc0(sizeof(DrawState));
 	draw->draw_id = draw_id;
-	status = SqlText(1);
+	status = DrawColumnText(ra, DC_STATUS);
 	draw->status = (strcmp(status, "drawn") == 0) ? DRAW_DRAWN :
 		(strcmp(status, "cancelled") == 0) ? DRAW_CANCELLED : DRAW_OPEN;
-	draw->name = SqlText(2);
-	draw->opens_at = DatumGetTimestampTz(SqlValue(0, 3, &isnull));
-	draw->closes_at = DatumGetTimestampTz(SqlValue(0, 4, &isnull));
-	draw->draw_at = DatumGetTimestampTz(SqlValue(0, 5, &isnull));
-	d = SqlValue(0, 6, &isnull);
+	draw->name = DrawColumnText(ra, DC_NAME);
+	draw->opens_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_OPENS_AT, &isnull));
+	draw->closes_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_CLOSES_AT, &isnull));
+	draw->draw_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_DRAW_AT, &isnull));
+	d = DrawColumnValue(ra, DC_READY_AT, &isnull);
 	draw->has_ready_at = !isnull;
 	draw->ready_at = isnull ? 0 : DatumGetTimestampTz(d);
-	draw->partitions = DatumGetInt32(SqlValue(0, 7, &isnull));
-	draw->max_wins = DatumGetInt32(SqlValue(0, 8, &isnull));
-	draw->stake_per_ticket = SqlNumeric(9);
-	draw->min_stake = SqlNumeric(10);
-	d = SqlValue(0, 11, &isnull);
+	draw->partitions = DatumGetInt32(DrawColumnValue(ra, DC_PARTITIONS, &isnull));
+	draw->max_wins = DatumGetInt32(DrawColumnValue(ra, DC_MAX_WINS, &isnull));
+	d = DrawColumnValue(ra, DC_STAKE_PER_TICKET, &isnull);
+	draw->stake_per_ticket = isnull ? NULL : DatumGetNumericCopy(d);
+	draw->min_stake = DatumGetNumericCopy(DrawColumnValue(ra, DC_MIN_STAKE, &isnull));
+	d = DrawColumnValue(ra, DC_MAX_TICKETS, &isnull);
 	draw->max_tickets = isnull ? 0 : DatumGetInt64(d);
-	d = SqlValue(0, 12, &isnull);
+	d = DrawColumnValue(ra, DC_MILESTONES, &isnull);
 	if (!isnull)
 	{
 		ArrayType  *arr = DatumGetArrayTypePCopy(d);
@@ -178,15 +202,17 @@ LoadDraw(int64 draw_id, bool for_update)
 		for (int i = 0; i < draw->nmilestones; i++)
 			draw->milestones[i] = nulls[i] ? 0 : DatumGetInt32(elems[i]);
 	}
-	draw->requires_opt_in = DatumGetBool(SqlValue(0, 13, &isnull));
-	d = SqlValue(0, 14, &isnull);
+	draw->requires_opt_in = DatumGetBool(DrawColumnValue(ra, DC_REQUIRES_OPT_IN, &isnull));
+	d = DrawColumnValue(ra, DC_ELIGIBILITY, &isnull);
 	draw->eligibility = isnull ? InvalidOid : DatumGetObjectId(d);
-	draw->default_prize = SqlText(15);
-	draw->lose_message = SqlText(16);
-	seed = DatumGetByteaPP(SqlValue(0, 17, &isnull));
+	draw->default_prize = DrawColumnText(ra, DC_DEFAULT_PRIZE);
+	draw->lose_message = DrawColumnText(ra, DC_LOSE_MESSAGE);
+	seed = DatumGetByteaPP(DrawColumnValue(ra, DC_SEED, &isnull));
 	if (isnull || VARSIZE_ANY_EXHDR(seed) != DRAW_SEED_LEN)
 		elog(ERROR, "draw %lld has no valid seed", (long long) draw_id);
 	memcpy(draw->seed, VARDATA_ANY(seed), DRAW_SEED_LEN);
+
+	RowAccessClose(ra);
 	return draw;
 }
 

@@ -35,6 +35,7 @@
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "commands/sequence.h"
+#include "common/int.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -106,6 +107,7 @@ typedef struct DrawRun
 	HTAB	   *customers;
 	Tuplestorestate *out;		/* run_draw's output, or NULL */
 	TupleDesc	outdesc;
+	int			sort_mem;		/* kB for the ticket sort */
 	BulkInsert *results;
 	BulkInsert *messages;
 	Oid			message_seq;
@@ -303,11 +305,14 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(sortdesc, &TTSOpsVirtual);
 	Datum		args[2];
 	Portal		portal;
+	MemoryContext batchcxt = AllocSetContextCreate(CurrentMemoryContext,
+												   "promo_draw draw entries",
+												   ALLOCSET_DEFAULT_SIZES);
 
 	ops[0] = lookup_type_cache(UUIDOID, TYPECACHE_GT_OPR)->gt_opr;
 	ops[1] = lookup_type_cache(INT8OID, TYPECACHE_LT_OPR)->lt_opr;
 	sort = tuplesort_begin_heap(sortdesc, 2, keys, ops, collations, nulls_first,
-								work_mem, NULL, TUPLESORT_NONE);
+								run->sort_mem, NULL, TUPLESORT_NONE);
 
 	/* read the entries under a fresh snapshot: we hold the barrier */
 	args[0] = Int64GetDatum(run->draw->draw_id);
@@ -317,11 +322,13 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 	run->tickets_total = int64_to_numeric(0);
 	for (;;)
 	{
-		Numeric		batch_tickets = int64_to_numeric(0);
+		int64		batch_tickets = 0;
+		MemoryContext old;
 
 		SPI_cursor_fetch(portal, true, ENTRY_FETCH);
 		if (SPI_processed == 0)
 			break;
+		old = MemoryContextSwitchTo(batchcxt);
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
 			HeapTuple	tup = SPI_tuptable->vals[i];
@@ -348,15 +355,21 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 				tuplesort_puttupleslot(sort, slot);
 			}
 			run->participants++;
-			batch_tickets = numeric_add_opt_error(batch_tickets,
-												  int64_to_numeric(tickets), NULL);
+			if (pg_add_s64_overflow(batch_tickets, tickets, &batch_tickets))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("too many tickets in draw %lld", (long long) run->draw->draw_id)));
 		}
-		run->tickets_total = numeric_add_opt_error(run->tickets_total, batch_tickets, NULL);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(batchcxt);
+		run->tickets_total = numeric_add_opt_error(run->tickets_total,
+												   int64_to_numeric(batch_tickets), NULL);
 		SPI_freetuptable(SPI_tuptable);
 		CHECK_FOR_INTERRUPTS();
 	}
 	SPI_cursor_close(portal);
 	ExecDropSingleTupleTableSlot(slot);
+	MemoryContextDelete(batchcxt);
 
 	tuplesort_performsort(sort);
 	return sort;
@@ -603,6 +616,8 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	memset(&run, 0, sizeof(run));
 	run.out = out;
 	run.outdesc = outdesc;
+	/* with output, the sort and the output share work_mem (see run_draw) */
+	run.sort_mem = out ? Max(work_mem / 2, 64) : work_mem;
 
 	if (!LockDrawRunner(draw_id, nowait))
 		return DRAW_BUSY;
@@ -684,11 +699,25 @@ Datum
 run_draw(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Tuplestorestate *old_store;
+	MemoryContext old;
 
 	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
 	InitMaterializedSRF(fcinfo, 0);
 	if (rsinfo->setDesc->natts != RUN_DRAW_COLS)
 		elog(ERROR, "run_draw must be declared with %d output columns", RUN_DRAW_COLS);
+
+	/*
+	 * The output and the ticket sort are alive together: give each half of
+	 * work_mem, so that a draw of any size stays within work_mem.  Both
+	 * spill to disk beyond it.
+	 */
+	old = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	old_store = rsinfo->setResult;
+	rsinfo->setResult = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+											  false, Max(work_mem / 2, 64));
+	tuplestore_end(old_store);
+	MemoryContextSwitchTo(old);
 
 	SPI_connect();
 	RunDraw(PG_GETARG_INT64(0), false, false, rsinfo->setResult, rsinfo->setDesc);

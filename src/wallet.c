@@ -24,32 +24,12 @@
 #include "utils/timestamp.h"
 
 #include "promo_draw.h"
+#include "row_access.h"
 #include "sqlexec.h"
 #include "ticket.h"
 #include "wallet.h"
 
 #define AWARD_MAX_TICKETS 10000000
-
-static SqlPlan entry_lock_plan = {
-	"SELECT tickets, stake, stake_tickets, best, opted_in FROM promo_draw.entry "
-	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND customer_id OPERATOR(pg_catalog.=) $2 "
-	"FOR UPDATE",
-	2, {INT8OID, INT8OID}
-};
-
-static SqlPlan entry_insert_plan = {
-	"INSERT INTO promo_draw.entry "
-	"(draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (draw_id, customer_id) DO NOTHING",
-	7, {INT8OID, INT8OID, INT8OID, NUMERICOID, INT8OID, UUIDARRAYOID, BOOLOID}
-};
-
-static SqlPlan entry_update_plan = {
-	"UPDATE promo_draw.entry SET tickets = $3, stake = $4, stake_tickets = $5, "
-	"best = $6, opted_in = $7 "
-	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND customer_id OPERATOR(pg_catalog.=) $2",
-	7, {INT8OID, INT8OID, INT8OID, NUMERICOID, INT8OID, UUIDARRAYOID, BOOLOID}
-};
 
 static SqlPlan milestone_plan = {
 	"INSERT INTO promo_draw.notification (customer_id, draw_id, kind, payload) "
@@ -58,39 +38,65 @@ static SqlPlan milestone_plan = {
 	4, {INT8OID, INT8OID, INT4OID, INT8OID}
 };
 
+/* The columns of promo_draw.entry. */
+typedef enum EntryColumn
+{
+	EC_DRAW_ID,
+	EC_CUSTOMER_ID,
+	EC_TICKETS,
+	EC_STAKE,
+	EC_STAKE_TICKETS,
+	EC_BEST,
+	EC_OPTED_IN,
+	EC_COUNT
+} EntryColumn;
+
+static const char *const entry_column_names[EC_COUNT] = {
+	"draw_id", "customer_id", "tickets", "stake", "stake_tickets", "best", "opted_in"
+};
+static Oid	entry_columns_relid = InvalidOid;
+static AttrNumber entry_columns[EC_COUNT];
+
+/* Set a column of the row to write. */
+static inline void
+EntrySet(TupleTableSlot *slot, EntryColumn col, Datum value)
+{
+	slot->tts_values[entry_columns[col] - 1] = value;
+	slot->tts_isnull[entry_columns[col] - 1] = false;
+}
+
 /*
- * Read and lock a customer's entry.  Returns false, with an empty entry,
+ * Find and lock a customer's entry.  Returns false, with an empty entry,
  * when the customer has none yet (nothing is locked then).
  */
 static bool
-WalletLoad(DrawState *draw, int64 customer_id, Entry *entry)
+WalletLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry)
 {
-	Datum		args[2] = {Int64GetDatum(draw->draw_id), Int64GetDatum(customer_id)};
+	Datum		key[2] = {Int64GetDatum(draw->draw_id), Int64GetDatum(customer_id)};
+	ArrayType  *best;
 	bool		isnull;
+	int			n;
 
 	memset(entry, 0, sizeof(Entry));
 	entry->customer_id = customer_id;
 	entry->best = palloc(sizeof(pg_uuid_t) * draw->max_wins);
-	if (SqlRun(&entry_lock_plan, args, NULL, 1) == 0)
+	if (!RowFind(ra, key, true))
 	{
 		entry->stake = int64_to_numeric(0);
 		return false;
 	}
 
-	entry->tickets = DatumGetInt64(SqlValue(0, 1, &isnull));
-	entry->stake = DatumGetNumericCopy(SqlValue(0, 2, &isnull));
-	entry->stake_tickets = DatumGetInt64(SqlValue(0, 3, &isnull));
-	{
-		ArrayType  *best = DatumGetArrayTypeP(SqlValue(0, 4, &isnull));
-		int			n = ArrayGetNItems(ARR_NDIM(best), ARR_DIMS(best));
-
-		if (n > draw->max_wins || ARR_HASNULL(best))
-			elog(ERROR, "entry of customer %lld in draw %lld holds %d best tickets for a limit of %d",
-				 (long long) customer_id, (long long) draw->draw_id, n, draw->max_wins);
-		memcpy(entry->best, ARR_DATA_PTR(best), n * sizeof(pg_uuid_t));
-		entry->nbest = n;
-	}
-	entry->opted_in = DatumGetBool(SqlValue(0, 5, &isnull));
+	entry->tickets = DatumGetInt64(RowGet(ra, entry_columns[EC_TICKETS], &isnull));
+	entry->stake = DatumGetNumericCopy(RowGet(ra, entry_columns[EC_STAKE], &isnull));
+	entry->stake_tickets = DatumGetInt64(RowGet(ra, entry_columns[EC_STAKE_TICKETS], &isnull));
+	entry->opted_in = DatumGetBool(RowGet(ra, entry_columns[EC_OPTED_IN], &isnull));
+	best = DatumGetArrayTypeP(RowGet(ra, entry_columns[EC_BEST], &isnull));
+	n = ArrayGetNItems(ARR_NDIM(best), ARR_DIMS(best));
+	if (n > draw->max_wins || ARR_HASNULL(best))
+		elog(ERROR, "entry of customer %lld in draw %lld holds %d best tickets for a limit of %d",
+			 (long long) customer_id, (long long) draw->draw_id, n, draw->max_wins);
+	memcpy(entry->best, ARR_DATA_PTR(best), n * sizeof(pg_uuid_t));
+	entry->nbest = n;
 	return true;
 }
 
@@ -100,11 +106,11 @@ WalletLoad(DrawState *draw, int64 customer_id, Entry *entry)
  * concurrent session that created it first: the caller starts again.
  */
 static bool
-WalletSave(DrawState *draw, Entry *entry, bool exists, int64 tickets_before)
+WalletSave(RowAccess *ra, DrawState *draw, Entry *entry, bool exists,
+		   int64 tickets_before)
 {
-	Datum		args[7];
+	TupleTableSlot *next;
 	Datum	   *elems;
-	int			processed;
 
 	if (!entry->changed)
 		return true;
@@ -112,23 +118,29 @@ WalletSave(DrawState *draw, Entry *entry, bool exists, int64 tickets_before)
 	elems = palloc(sizeof(Datum) * Max(entry->nbest, 1));
 	for (int i = 0; i < entry->nbest; i++)
 		elems[i] = UUIDPGetDatum(&entry->best[i]);
-	args[0] = Int64GetDatum(draw->draw_id);
-	args[1] = Int64GetDatum(entry->customer_id);
-	args[2] = Int64GetDatum(entry->tickets);
-	args[3] = NumericGetDatum(entry->stake);
-	args[4] = Int64GetDatum(entry->stake_tickets);
-	args[5] = PointerGetDatum(construct_array(elems, entry->nbest, UUIDOID,
-											  UUID_LEN, false, TYPALIGN_CHAR));
-	args[6] = BoolGetDatum(entry->opted_in);
 
-	processed = SqlRun(exists ? &entry_update_plan : &entry_insert_plan, args, NULL, 0);
-	if (processed == 0)
-	{
-		if (exists)
-			elog(ERROR, "locked entry of customer %lld in draw %lld disappeared",
-				 (long long) entry->customer_id, (long long) draw->draw_id);
+	/* the invariants the table's columns document */
+	if (entry->tickets < 0 || entry->stake_tickets < 0 ||
+		entry->stake_tickets > entry->tickets || entry->nbest > draw->max_wins ||
+		(entry->tickets > 0) != (entry->nbest > 0))
+		elog(ERROR, "entry of customer %lld in draw %lld would be inconsistent",
+			 (long long) entry->customer_id, (long long) draw->draw_id);
+
+	next = RowStart(ra, exists);
+	EntrySet(next, EC_DRAW_ID, Int64GetDatum(draw->draw_id));
+	EntrySet(next, EC_CUSTOMER_ID, Int64GetDatum(entry->customer_id));
+	EntrySet(next, EC_TICKETS, Int64GetDatum(entry->tickets));
+	EntrySet(next, EC_STAKE, NumericGetDatum(entry->stake));
+	EntrySet(next, EC_STAKE_TICKETS, Int64GetDatum(entry->stake_tickets));
+	EntrySet(next, EC_BEST,
+			 PointerGetDatum(construct_array(elems, entry->nbest, UUIDOID, UUID_LEN,
+											 false, TYPALIGN_CHAR)));
+	EntrySet(next, EC_OPTED_IN, BoolGetDatum(entry->opted_in));
+
+	if (exists)
+		RowUpdate(ra);
+	else if (!RowInsert(ra))
 		return false;
-	}
 
 	for (int i = 0; i < draw->nmilestones; i++)
 	{
@@ -153,17 +165,26 @@ WalletSave(DrawState *draw, Entry *entry, bool exists, int64 tickets_before)
 int64
 WalletUpdate(DrawState *draw, int64 customer_id, WalletChange change, void *arg)
 {
+	RowAccess  *ra = RowAccessOpen("entry", true);
+	int64		tickets;
+
+	RowColumns(ra, entry_column_names, EC_COUNT, &entry_columns_relid, entry_columns);
 	for (;;)
 	{
 		Entry		entry;
-		bool		exists = WalletLoad(draw, customer_id, &entry);
+		bool		exists = WalletLoad(ra, draw, customer_id, &entry);
 		int64		before = entry.tickets;
 
 		change(draw, &entry, arg);
-		if (WalletSave(draw, &entry, exists, before))
-			return entry.tickets;
+		if (WalletSave(ra, draw, &entry, exists, before))
+		{
+			tickets = entry.tickets;
+			break;
+		}
 		CHECK_FOR_INTERRUPTS();
 	}
+	RowAccessClose(ra);
+	return tickets;
 }
 
 /*

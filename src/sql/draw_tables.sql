@@ -66,12 +66,16 @@ CREATE INDEX prize_draw_id_idx ON promo_draw.prize (draw_id);
 COMMENT ON TABLE promo_draw.prize IS
 	'the prize table of a draw: prizes go out by value, most valuable first, each quantity times';
 
+-- The entry's invariants (0 <= stake_tickets <= tickets, at most
+-- max_wins_per_customer best tickets, none without tickets) are checked by
+-- the C code before every write: a CHECK constraint here would be compiled
+-- anew on every bet.
 CREATE TABLE promo_draw.entry (
 	draw_id bigint NOT NULL,
 	customer_id bigint NOT NULL,
-	tickets bigint NOT NULL DEFAULT 0 CHECK (tickets >= 0),
+	tickets bigint NOT NULL DEFAULT 0,
 	stake numeric NOT NULL DEFAULT 0,
-	stake_tickets bigint NOT NULL DEFAULT 0 CHECK (stake_tickets BETWEEN 0 AND tickets),
+	stake_tickets bigint NOT NULL DEFAULT 0,
 	best uuid[] NOT NULL DEFAULT '{}',
 	opted_in boolean NOT NULL DEFAULT false,
 	PRIMARY KEY (draw_id, customer_id)
@@ -120,7 +124,10 @@ CREATE TABLE promo_draw.notification (
 );
 CREATE INDEX notification_undelivered_idx ON promo_draw.notification (notification_id)
 	WHERE delivered_at IS NULL;
-CREATE INDEX notification_draw_idx ON promo_draw.notification (draw_id);
+-- a draw writes its messages together, so BRIN finds them for next to
+-- nothing per row
+CREATE INDEX notification_draw_idx ON promo_draw.notification USING brin (draw_id)
+	WITH (autosummarize = on);
 COMMENT ON TABLE promo_draw.notification IS
 	'outbox of customer messages, in notification_id order; take_notifications() hands each out once';
 

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Benchmark: run_draw over 1,000,000 customers (1 to 3 tickets each) with
+# 1,000 prizes, results and notifications included, against
+#   - the plain-SQL draw: row_number() over the best tickets joined to the
+#     prize list, inserted into a results table with the same primary key;
+#   - the floor: CREATE TABLE AS copying the entries.
+# Each is run 3 times after a CHECKPOINT; medians are reported.  The peak
+# private memory of the backend (RssAnon: palloc'd memory, not shared
+# buffers) is sampled every 20 ms while it runs, and compared with work_mem.
+set -euo pipefail
+cd "$(dirname "$0")"
+CUSTOMERS=${CUSTOMERS:-1000000}
+RUNS=${RUNS:-3}
+
+q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+
+q -f lib.sql
+echo "setting up a draw of $CUSTOMERS customers (award_tickets, not timed here)"
+SOURCE=$(q <<SQL
+SET client_min_messages = warning;
+SELECT promo_draw.create_draw('run_draw bench source', now() + interval '1 day', milestones => '{}') AS d \gset
+SELECT count(promo_draw.award_tickets(:d, c, 1 + c % 3)) FROM generate_series(1, $CUSTOMERS) c \g /dev/null
+SELECT promo_draw.add_prize(:d, 'Prize ' || i, 1000 - i) FROM generate_series(1, 1000) i \g /dev/null
+DROP TABLE IF EXISTS bench.plain_result;
+CREATE TABLE bench.plain_result (draw_id bigint, place bigint, customer_id bigint, ticket uuid,
+                                 prize_id bigint, outcome text, PRIMARY KEY (draw_id, place));
+VACUUM ANALYZE promo_draw.entry;
+SELECT :d;
+SQL
+)
+WORK_MEM=$(q -c "SHOW work_mem")
+
+# run SQL in a session of its own; print "ms peak_rss_anon_kb"
+timed() {
+	local sql=$1 out pid peak=0 rss
+	out=$(mktemp)
+	{
+		echo "SELECT pg_backend_pid();"
+		echo "SELECT pg_sleep(0.3);"
+		echo "\\timing on"
+		echo "$sql"
+	} | psql -X -q -At -v ON_ERROR_STOP=1 >"$out" 2>&1 &
+	local client=$!
+	while [ -z "$(head -n 1 "$out" 2>/dev/null)" ]; do sleep 0.01; done
+	pid=$(head -n 1 "$out")
+	while kill -0 "$client" 2>/dev/null; do
+		rss=$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+		[ -n "$rss" ] && [ "$rss" -gt "$peak" ] && peak=$rss
+		sleep 0.02
+	done
+	wait "$client" || { cat "$out" >&2; exit 1; }
+	echo "$(grep -oE 'Time: [0-9.]+' "$out" | tail -n 1 | cut -d' ' -f2) $peak"
+	rm -f "$out"
+}
+
+results=$(mktemp)
+echo "idle $(timed "SELECT 1;")" >>"$results"
+for run in $(seq "$RUNS"); do
+	clone=$(q <<SQL
+SET client_min_messages = warning;
+SELECT promo_draw.create_draw('run_draw bench', now() + interval '1 day', partitions => 1,
+                              milestones => '{}') AS d \gset
+INSERT INTO promo_draw.entry (draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in)
+SELECT :d, customer_id, tickets, stake, stake_tickets, best, opted_in
+FROM promo_draw.entry WHERE draw_id = $SOURCE;
+INSERT INTO promo_draw.prize (draw_id, name, value, quantity, payload)
+SELECT :d, name, value, quantity, payload FROM promo_draw.prize WHERE draw_id = $SOURCE;
+SELECT promo_draw.close_partition(:d, 0) \g /dev/null
+SELECT :d;
+SQL
+)
+	q -c "CHECKPOINT"
+	echo "run_draw $(timed "SELECT count(*) FROM promo_draw.run_draw($clone);")" >>"$results"
+
+	q -c "TRUNCATE bench.plain_result; CHECKPOINT"
+	echo "plain_sql $(timed "INSERT INTO bench.plain_result
+SELECT $SOURCE, t.place, t.customer_id, t.ticket, u.prize_id,
+       CASE WHEN u.prize_id IS NULL THEN 'lost' ELSE 'won' END
+FROM (SELECT e.customer_id, b.ticket, row_number() OVER (ORDER BY b.ticket DESC, e.customer_id) AS place
+      FROM promo_draw.entry e, unnest(e.best) b(ticket) WHERE e.draw_id = $SOURCE) t
+LEFT JOIN (SELECT p.prize_id, row_number() OVER (ORDER BY p.value DESC, p.prize_id, n) AS k
+           FROM promo_draw.prize p, generate_series(1, p.quantity) n WHERE p.draw_id = $SOURCE) u
+       ON u.k = t.place;")" >>"$results"
+
+	q -c "DROP TABLE IF EXISTS bench.floor; CHECKPOINT"
+	echo "floor $(timed "CREATE TABLE bench.floor AS SELECT * FROM promo_draw.entry WHERE draw_id = $SOURCE;")" >>"$results"
+done
+
+median() { grep "^$1 " "$results" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+peak() { grep "^$1 " "$results" | awk '{print $3}' | sort -n | tail -n 1; }
+draw=$(median run_draw)
+plain=$(median plain_sql)
+floor=$(median floor)
+echo
+echo "$CUSTOMERS customers, 1,000 prizes; median of $RUNS runs; work_mem = $WORK_MEM"
+printf '%-34s %10s %9s %9s %16s\n' query ms "x plain" "x floor" "peak RssAnon kB"
+for name in run_draw plain_sql floor; do
+	ms=$(median "$name")
+	awk -v n="$name" -v ms="$ms" -v plain="$plain" -v floor="$floor" -v peak="$(peak "$name")" \
+		'BEGIN { printf "%-34s %10.1f %9.2f %9.2f %16s\n", n, ms, ms / plain, ms / floor, peak }'
+done
+echo "an idle backend's RssAnon: $(peak idle) kB"
+echo "target: run_draw <= 0.5 x plain_sql; peak memory within work_mem plus a small constant"
+rm -f "$results"
+q -c "DROP TABLE IF EXISTS bench.floor, bench.plain_result"

@@ -1,0 +1,45 @@
+/*-------------------------------------------------------------------------
+ *
+ * row_access.h
+ *	  Reading and writing promo_draw's hot rows by primary key, without SPI.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PROMO_DRAW_ROW_ACCESS_H
+#define PROMO_DRAW_ROW_ACCESS_H
+
+#include "postgres.h"
+
+#include "executor/executor.h"
+#include "utils/rel.h"
+
+typedef struct RowAccess
+{
+	Relation	rel;
+	Relation	pkindex;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	EPQState	epq;
+	List	   *arbiters;		/* the primary key, for speculative insertion */
+	TupleTableSlot *search;		/* key values to look up */
+	TupleTableSlot *found;		/* the row found */
+	TupleTableSlot *next;		/* the values to write */
+} RowAccess;
+
+extern RowAccess *RowAccessOpen(const char *table, bool for_write);
+extern void RowAccessClose(RowAccess *ra);
+extern void RowColumns(RowAccess *ra, const char *const *names, int n,
+					   Oid *cached_relid, AttrNumber *attnums);
+extern bool RowFind(RowAccess *ra, Datum *key, bool lock);
+extern TupleTableSlot *RowStart(RowAccess *ra, bool from_found);
+extern void RowUpdate(RowAccess *ra);
+extern bool RowInsert(RowAccess *ra);
+
+/* The value of a column of the row found, by attribute number. */
+static inline Datum
+RowGet(RowAccess *ra, AttrNumber attnum, bool *isnull)
+{
+	return slot_getattr(ra->found, attnum, isnull);
+}
+
+#endif							/* PROMO_DRAW_ROW_ACCESS_H */
