@@ -110,6 +110,26 @@ SELECT r.outcome, count(n.*) AS messages
 FROM result r LEFT JOIN notification n ON n.draw_id = r.draw_id AND n.customer_id = r.customer_id
 WHERE r.draw_id = :d GROUP BY 1 ORDER BY 1;
 
+SELECT bool_and(ok) AS verifies FROM verify_draw(:d);
+
+-- the default prize is a prize too: a customer about to get it is asked
+-- first, and an ineligible one gets neither the prize nor a message
+TRUNCATE asked;
+SELECT pg_temp.new_draw('default eligibility', '{1, 1, 1, 1, 1, 1}', default_prize => 'Free spins',
+                        eligibility => 'not_excluded(bigint)') AS d \gset
+SELECT add_prize(:d, 'Prize', 5, 1);
+DELETE FROM excluded;
+-- exclude the customers holding the best and the worst tickets
+INSERT INTO excluded SELECT customer_id FROM entry WHERE draw_id = :d ORDER BY best[1] DESC LIMIT 1;
+INSERT INTO excluded SELECT customer_id FROM entry WHERE draw_id = :d ORDER BY best[1] LIMIT 1;
+SELECT close_partition(:d, 0);
+SELECT * FROM pg_temp.show(:d);
+SELECT count(*) AS asked FROM asked;
+SELECT r.outcome, count(n.*) AS messages
+FROM result r LEFT JOIN notification n ON n.draw_id = r.draw_id AND n.customer_id = r.customer_id
+WHERE r.draw_id = :d GROUP BY 1 ORDER BY 1;
+SELECT bool_and(ok) AS verifies FROM verify_draw(:d);
+
 -- an eligibility function that raises an error stops the draw, which
 -- writes nothing
 CREATE FUNCTION public.broken_rule(customer bigint) RETURNS boolean LANGUAGE sql

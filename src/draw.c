@@ -9,9 +9,9 @@
  *	  - a ticket equal to the one before it is ignored;
  *	  - a customer never wins more than max_wins_per_customer prizes;
  *	  - if the draw has an eligibility function, it is asked about a
- *		customer only when that customer would win; an ineligible customer
- *		gets one 'ineligible' result and no message, and the prize passes to
- *		the next ticket;
+ *		customer only when that customer would win a prize (the default
+ *		prize included); an ineligible customer gets one 'ineligible' result
+ *		and no message, and the prize passes to the next ticket;
  *	  - once the prizes are gone, every customer who won nothing gets one
  *		result, 'default' (the draw's default prize) or 'lost' (its lose
  *		message), at the place of their best ticket.
@@ -448,12 +448,21 @@ EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
 	MemoryContextReset(run->rowcxt);
 }
 
-/* The consolation result of a customer who won nothing. */
+/*
+ * The consolation result of a customer who won nothing: the default prize,
+ * or the lose message.  The default prize is a prize, so the eligibility
+ * function is asked first (a self-excluded customer must not get free
+ * spins); the lose message is not, and goes to everyone.
+ */
 static void
 EmitConsolation(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket)
 {
-	EmitResult(run, place, customer_id, ticket, NULL,
-			   run->draw->default_prize ? "default" : "lost");
+	if (run->draw->default_prize == NULL)
+		EmitResult(run, place, customer_id, ticket, NULL, "lost");
+	else if (OidIsValid(run->draw->eligibility) && !AskEligibility(run, customer_id))
+		EmitResult(run, place, customer_id, ticket, NULL, "ineligible");
+	else
+		EmitResult(run, place, customer_id, ticket, NULL, "default");
 }
 
 /* Find or add what the draw knows of a customer. */
@@ -552,8 +561,9 @@ WalkTickets(DrawRun *run, Tuplesortstate *sort, TupleDesc sortdesc)
 
 	/*
 	 * Customers whose best ticket was ignored as a repeat while prizes
-	 * remained and who won nothing afterwards: console them at that ticket.
-	 * Ticket values are HMAC outputs, so this is vanishingly rare.
+	 * remained and who won nothing afterwards (and were not found
+	 * ineligible): console them at that ticket.  Ticket values are HMAC
+	 * outputs, so this is vanishingly rare.
 	 */
 	hash_seq_init(&seq, run->customers);
 	while ((mark = hash_seq_search(&seq)) != NULL)

@@ -323,7 +323,9 @@ COMMENT ON VIEW promo_draw.customer_result IS
  * code that drew it.  The body is bound when the extension is created, so
  * it needs no search_path.  The 'ineligible' decisions are taken as
  * recorded (the eligibility function answered at draw time), but each must
- * sit where the draw would have asked.
+ * sit where the draw would have asked: at a would-be winner's first ticket
+ * while prizes remained, or at the best ticket of a customer about to get
+ * the default prize.
  */
 CREATE FUNCTION promo_draw.verify_draw(draw_id bigint)
 RETURNS TABLE (check_name text, ok boolean, detail text)
@@ -388,24 +390,33 @@ won AS (
 	SELECT c.place, c.customer_id, c.ticket, u.prize_id, 'won'::text AS outcome
 	FROM candidates c JOIN units u ON u.k = c.k
 ),
-asked_ineligible AS (
-	SELECT o.place, o.customer_id, o.ticket, NULL::bigint AS prize_id, 'ineligible'::text AS outcome
-	FROM (SELECT DISTINCT ON (o.customer_id) o.*
-	      FROM ordered o
-	      WHERE NOT o.repeat AND o.customer_id IN (SELECT i.customer_id FROM ineligible i)
-	      ORDER BY o.customer_id, o.place) o
-	WHERE (SELECT count(*) FROM won w WHERE w.place < o.place) < (SELECT count(*) FROM units)
+first_ticket AS (
+	SELECT DISTINCT ON (o.customer_id) o.place, o.customer_id, o.ticket
+	FROM ordered o
+	WHERE NOT o.repeat
+	ORDER BY o.customer_id, o.place
+),
+prize_ineligible AS (
+	-- asked while prizes remained, at their first ticket that counts
+	SELECT f.place, f.customer_id, f.ticket, NULL::bigint AS prize_id, 'ineligible'::text AS outcome
+	FROM first_ticket f
+	WHERE f.customer_id IN (SELECT i.customer_id FROM ineligible i)
+	  AND (SELECT count(*) FROM won w WHERE w.place < f.place) < (SELECT count(*) FROM units)
 ),
 consolation AS (
+	-- everyone else who won nothing, at their best ticket: the default
+	-- prize (for which eligibility was asked) or the lose message
 	SELECT o.place, o.customer_id, o.ticket, NULL::bigint AS prize_id,
-	       CASE WHEN d.default_prize IS NULL THEN 'lost' ELSE 'default' END AS outcome
+	       CASE WHEN d.default_prize IS NULL THEN 'lost'
+	            WHEN o.customer_id IN (SELECT i.customer_id FROM ineligible i) THEN 'ineligible'
+	            ELSE 'default' END AS outcome
 	FROM d, ordered o
 	WHERE o.rank = 1
 	  AND o.customer_id NOT IN (SELECT w.customer_id FROM won w)
-	  AND o.customer_id NOT IN (SELECT i.customer_id FROM ineligible i)
+	  AND o.customer_id NOT IN (SELECT p.customer_id FROM prize_ineligible p)
 ),
 expected AS (
-	SELECT * FROM won UNION ALL SELECT * FROM asked_ineligible UNION ALL SELECT * FROM consolation
+	SELECT * FROM won UNION ALL SELECT * FROM prize_ineligible UNION ALL SELECT * FROM consolation
 ),
 result_diff AS (
 	SELECT count(*) AS differing, min(x.place) AS first_place
