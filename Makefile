@@ -17,6 +17,7 @@ OBJS = \
 	src/best_ticket.o \
 	src/barrier.o \
 	src/wallet.o \
+	src/stake.o \
 	src/bulk_insert.o \
 	src/draw.o
 
@@ -26,6 +27,7 @@ SQL_PIECES = \
 	src/sql/best_ticket.sql \
 	src/sql/draw_tables.sql \
 	src/sql/draw_functions.sql \
+	src/sql/stake.sql \
 	src/sql/privileges.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
@@ -37,12 +39,15 @@ REGRESS = \
 	draw \
 	draw_rules \
 	draw_verify \
-	draw_schedule
+	draw_schedule \
+	stake
 
 ISOLATION = \
 	best_ticket_snapshot \
 	draw_concurrent_run \
-	draw_award_close
+	draw_award_close \
+	stake_concurrent \
+	stake_close
 ISOLATION_OPTS = --inputdir=test/isolation
 
 TAP_TESTS = 1

@@ -2,11 +2,14 @@
 -- shows this file; test/pgtap/draw_roles.sql runs it and checks that each
 -- role can do its job and nothing more.
 
--- The application: tickets, opt-ins, partition reports, its outbox.
+-- The application: bets, tickets, opt-ins, partition reports, its outbox.
 CREATE ROLE promo_app NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO promo_app;
 GRANT EXECUTE ON FUNCTION
 	promo_draw.award_tickets(bigint, bigint, bigint),
+	promo_draw.record_stake(bigint, bigint, numeric, timestamptz, integer, bigint),
+	promo_draw.record_stakes(bigint, bigint[], numeric[], timestamptz[], integer, bigint[]),
+	promo_draw.ticket_progress(bigint, bigint),
 	promo_draw.opt_in(bigint, bigint),
 	promo_draw.close_partition(bigint, integer),
 	promo_draw.take_notifications(integer)

@@ -29,7 +29,6 @@
 #include "ticket.h"
 #include "wallet.h"
 
-#define AWARD_MAX_TICKETS 10000000
 
 static SqlPlan milestone_plan = {
 	"INSERT INTO promo_draw.notification (customer_id, draw_id, kind, payload) "
@@ -158,33 +157,44 @@ WalletSave(RowAccess *ra, DrawState *draw, Entry *entry, bool exists,
 	return true;
 }
 
+/* Open the entries of a draw for changes. */
+Wallet *
+WalletOpen(DrawState *draw)
+{
+	Wallet	   *wallet = palloc(sizeof(Wallet));
+
+	wallet->draw = draw;
+	wallet->ra = RowAccessOpen("entry", true);
+	RowColumns(wallet->ra, entry_column_names, EC_COUNT, &entry_columns_relid, entry_columns);
+	return wallet;
+}
+
+/* Release what WalletOpen took. */
+void
+WalletClose(Wallet *wallet)
+{
+	RowAccessClose(wallet->ra);
+	pfree(wallet);
+}
+
 /*
  * Apply a change to a customer's entry, creating it if needed, under its row
  * lock.  Returns the customer's ticket count afterwards.
  */
 int64
-WalletUpdate(DrawState *draw, int64 customer_id, WalletChange change, void *arg)
+WalletUpdate(Wallet *wallet, int64 customer_id, WalletChange change, void *arg)
 {
-	RowAccess  *ra = RowAccessOpen("entry", true);
-	int64		tickets;
-
-	RowColumns(ra, entry_column_names, EC_COUNT, &entry_columns_relid, entry_columns);
 	for (;;)
 	{
 		Entry		entry;
-		bool		exists = WalletLoad(ra, draw, customer_id, &entry);
+		bool		exists = WalletLoad(wallet->ra, wallet->draw, customer_id, &entry);
 		int64		before = entry.tickets;
 
-		change(draw, &entry, arg);
-		if (WalletSave(ra, draw, &entry, exists, before))
-		{
-			tickets = entry.tickets;
-			break;
-		}
+		change(wallet->draw, &entry, arg);
+		if (WalletSave(wallet->ra, wallet->draw, &entry, exists, before))
+			return entry.tickets;
 		CHECK_FOR_INTERRUPTS();
 	}
-	RowAccessClose(ra);
-	return tickets;
 }
 
 /*
@@ -201,6 +211,13 @@ WalletIssue(DrawState *draw, Entry *entry, int64 n)
 		n = Min(n, draw->max_tickets - entry->tickets);
 	if (n <= 0)
 		return 0;
+	if (n > WALLET_MAX_ISSUE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("cannot issue %lld tickets at once", (long long) n),
+				 errdetail("At most %d tickets are issued to a customer in one call.",
+						   WALLET_MAX_ISSUE),
+				 errhint("Check the stake against stake_per_ticket, or set max_tickets_per_customer.")));
 
 	TicketMakerStart(&maker, draw->seed, draw->draw_id, entry->customer_id);
 	for (int64 j = 1; j <= n; j++)
@@ -261,6 +278,7 @@ award_tickets(PG_FUNCTION_ARGS)
 	int64		customer_id;
 	int64		n;
 	DrawState  *draw;
+	Wallet	   *wallet;
 	int64		total;
 
 	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
@@ -269,10 +287,10 @@ award_tickets(PG_FUNCTION_ARGS)
 	draw_id = PG_GETARG_INT64(0);
 	customer_id = PG_GETARG_INT64(1);
 	n = PG_GETARG_INT64(2);
-	if (n < 1 || n > AWARD_MAX_TICKETS)
+	if (n < 1 || n > WALLET_MAX_ISSUE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must be between 1 and %d", AWARD_MAX_TICKETS),
+				 errmsg("n must be between 1 and %d", WALLET_MAX_ISSUE),
 				 errdetail("award_tickets() was asked for %lld tickets.", (long long) n)));
 
 	SPI_connect();
@@ -280,7 +298,9 @@ award_tickets(PG_FUNCTION_ARGS)
 	draw = LoadDraw(draw_id, false);
 	CheckDrawTakesTickets(draw);
 	CheckDrawOpenedForTickets(draw);
-	total = WalletUpdate(draw, customer_id, AwardChange, &n);
+	wallet = WalletOpen(draw);
+	total = WalletUpdate(wallet, customer_id, AwardChange, &n);
+	WalletClose(wallet);
 	SPI_finish();
 
 	PG_RETURN_INT64(total);
@@ -298,6 +318,7 @@ opt_in(PG_FUNCTION_ARGS)
 	int64		draw_id;
 	int64		customer_id;
 	DrawState  *draw;
+	Wallet	   *wallet;
 
 	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
 	CHECK_ARG_NOT_NULL(fcinfo, 1, "customer_id");
@@ -308,7 +329,9 @@ opt_in(PG_FUNCTION_ARGS)
 	LockDrawIngest(draw_id);
 	draw = LoadDraw(draw_id, false);
 	CheckDrawTakesTickets(draw);
-	WalletUpdate(draw, customer_id, OptInChange, NULL);
+	wallet = WalletOpen(draw);
+	WalletUpdate(wallet, customer_id, OptInChange, NULL);
+	WalletClose(wallet);
 	SPI_finish();
 
 	PG_RETURN_VOID();

@@ -16,6 +16,9 @@
 
 #include "barrier.h"
 
+/* Most tickets issued to one customer in one call. */
+#define WALLET_MAX_ISSUE 10000000
+
 typedef struct Entry
 {
 	int64		customer_id;
@@ -34,8 +37,17 @@ typedef struct Entry
  */
 typedef void (*WalletChange) (DrawState *draw, Entry *entry, void *arg);
 
-extern int64 WalletUpdate(DrawState *draw, int64 customer_id,
+/* The entries of one draw, open for changes. */
+typedef struct Wallet
+{
+	DrawState  *draw;
+	struct RowAccess *ra;
+} Wallet;
+
+extern Wallet *WalletOpen(DrawState *draw);
+extern int64 WalletUpdate(Wallet *wallet, int64 customer_id,
 						  WalletChange change, void *arg);
+extern void WalletClose(Wallet *wallet);
 extern int64 WalletIssue(DrawState *draw, Entry *entry, int64 n);
 extern void CheckDrawOpenedForTickets(DrawState *draw);
 

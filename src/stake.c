@@ -1,0 +1,418 @@
+/*-------------------------------------------------------------------------
+ *
+ * stake.c
+ *	  Stake rules: record_stake and record_stakes turn a live feed of bets
+ *	  into tickets.
+ *
+ * Every counted bet adds to the customer's exact (numeric) stake in the
+ * draw; each time the stake crosses another stake_per_ticket the customer
+ * earns a ticket, made with the committed formula and numbered after the
+ * customer's existing ones, up to max_tickets_per_customer.  A bet counts
+ * when its time is inside [opens_at, closes_at) and it is at least
+ * min_stake; otherwise it is a normal part of a stream and returns 0.
+ *
+ * Delivery is at least once: each ingest partition's last applied source
+ * offset is kept in partition_mark, and a bet at or below it changes
+ * nothing.  The batch form applies a batch exactly as the single calls
+ * would in order, with one barrier lock, one read of the draw and one
+ * update of the partition's offset.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "barrier.h"
+#include "money.h"
+#include "promo_draw.h"
+#include "row_access.h"
+#include "wallet.h"
+
+/* One bet of a stream. */
+typedef struct Bet
+{
+	int			order;			/* position in the stream */
+	int64		customer_id;
+	Numeric		amount;
+	TimestampTz at;
+	bool		has_offset;
+	int64		source_offset;
+	bool		counts;			/* in the window, big enough, not a repeat */
+	int64		issued;			/* tickets it brought */
+} Bet;
+
+/* The columns of promo_draw.partition_mark. */
+typedef enum MarkColumn
+{
+	MC_DRAW_ID,
+	MC_PARTITION,
+	MC_LAST_OFFSET,
+	MC_CLOSED_AT,
+	MC_COUNT
+} MarkColumn;
+
+static const char *const mark_column_names[MC_COUNT] = {
+	"draw_id", "partition", "last_offset", "closed_at"
+};
+static Oid	mark_columns_relid = InvalidOid;
+static AttrNumber mark_columns[MC_COUNT];
+
+/* A partition's mark, as read (and locked when offsets are to be moved). */
+typedef struct PartitionMark
+{
+	RowAccess  *ra;
+	bool		exists;
+	bool		has_offset;
+	int64		last_offset;
+	bool		moved;			/* last_offset changed, to be written */
+} PartitionMark;
+
+/* Raise an error unless a stake amount is a positive finite number. */
+static inline void
+CheckBetAmount(Numeric amount)
+{
+	if (!MoneyIsFinite(amount) || MoneySign(amount) <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a stake must be a positive finite amount"),
+				 errdetail("The amount given was %s.", MoneyText(amount))));
+}
+
+/* Raise an error unless the draw turns stakes into tickets. */
+static inline void
+CheckStakeRule(DrawState *draw)
+{
+	if (draw->stake_per_ticket == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_NO_STAKE_RULE),
+				 errmsg("draw %lld has no stake rule", (long long) draw->draw_id),
+				 errdetail("It was created without stake_per_ticket, so its tickets are only awarded."),
+				 errhint("Use award_tickets() for this draw, or create one with stake_per_ticket.")));
+}
+
+/*
+ * Read the partition's mark and refuse bets from a closed partition.  When
+ * offsets are to be checked, the mark is locked (or created) so that the
+ * bets of one partition are applied one batch at a time.
+ */
+static void
+ReadPartitionMark(DrawState *draw, int32 partition, bool lock, PartitionMark *mark)
+{
+	Datum		key[2] = {Int64GetDatum(draw->draw_id), Int32GetDatum(partition)};
+	bool		isnull;
+	Datum		d;
+
+	memset(mark, 0, sizeof(PartitionMark));
+	CheckPartitionNumber(draw, partition);
+	if (!lock && draw->partitions == 0)
+		return;					/* nothing to read: no barrier, no offsets */
+
+	mark->ra = RowAccessOpen("partition_mark", lock);
+	RowColumns(mark->ra, mark_column_names, MC_COUNT, &mark_columns_relid, mark_columns);
+	for (;;)
+	{
+		TupleTableSlot *next;
+
+		if (RowFind(mark->ra, key, lock))
+		{
+			mark->exists = true;
+			break;
+		}
+		if (!lock)
+			return;
+		/* no mark yet (a draw without partitions): create it, then lock it */
+		next = RowStart(mark->ra, false);
+		next->tts_values[mark_columns[MC_DRAW_ID] - 1] = key[0];
+		next->tts_isnull[mark_columns[MC_DRAW_ID] - 1] = false;
+		next->tts_values[mark_columns[MC_PARTITION] - 1] = key[1];
+		next->tts_isnull[mark_columns[MC_PARTITION] - 1] = false;
+		RowInsert(mark->ra);
+	}
+
+	d = RowGet(mark->ra, mark_columns[MC_CLOSED_AT], &isnull);
+	if (!isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_PARTITION_CLOSED),
+				 errmsg("partition %d of draw %lld is closed",
+						partition, (long long) draw->draw_id),
+				 errdetail("It reported the draw time at %s; nothing more is accepted from it.",
+						   timestamptz_to_str(DatumGetTimestampTz(d)))));
+	d = RowGet(mark->ra, mark_columns[MC_LAST_OFFSET], &isnull);
+	mark->has_offset = !isnull;
+	mark->last_offset = isnull ? 0 : DatumGetInt64(d);
+}
+
+/*
+ * Decide whether a bet is a repeat of one already applied from its
+ * partition; if not, move the partition's offset past it.
+ */
+static bool
+IsRepeat(PartitionMark *mark, Bet *bet)
+{
+	if (!bet->has_offset)
+		return false;
+	if (mark->has_offset && bet->source_offset <= mark->last_offset)
+		return true;
+	mark->has_offset = true;
+	mark->last_offset = bet->source_offset;
+	mark->moved = true;
+	return false;
+}
+
+/* Write the partition's new offset, once, and release the mark. */
+static void
+FinishPartitionMark(PartitionMark *mark)
+{
+	if (mark->ra == NULL)
+		return;
+	if (mark->moved)
+	{
+		TupleTableSlot *next = RowStart(mark->ra, true);
+
+		next->tts_values[mark_columns[MC_LAST_OFFSET] - 1] = Int64GetDatum(mark->last_offset);
+		next->tts_isnull[mark_columns[MC_LAST_OFFSET] - 1] = false;
+		RowUpdate(mark->ra);
+	}
+	RowAccessClose(mark->ra);
+	mark->ra = NULL;
+}
+
+/* Does a bet count: inside [opens_at, closes_at) and at least min_stake? */
+static inline bool
+BetInWindow(DrawState *draw, Bet *bet)
+{
+	return bet->at >= draw->opens_at && bet->at < draw->closes_at &&
+		MoneyCmp(bet->amount, draw->min_stake) >= 0;
+}
+
+/*
+ * Add one bet's stake to an entry and issue the tickets it crossed:
+ * floor(stake / stake_per_ticket) minus those already issued from stake,
+ * within max_tickets_per_customer.  Stake keeps adding up past the cap.
+ */
+static void
+StakeChange(DrawState *draw, Entry *entry, void *arg)
+{
+	Bet		   *bet = (Bet *) arg;
+	Numeric		target;
+	int64		due;
+
+	entry->stake = numeric_add_opt_error(entry->stake, bet->amount, NULL);
+	entry->changed = true;
+	target = DatumGetNumeric(DirectFunctionCall2(numeric_div_trunc,
+												 NumericGetDatum(entry->stake),
+												 NumericGetDatum(draw->stake_per_ticket)));
+	due = DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(target))) -
+		entry->stake_tickets;
+	bet->issued = 0;
+	if (due > 0)
+	{
+		bet->issued = WalletIssue(draw, entry, due);
+		entry->stake_tickets += bet->issued;
+	}
+}
+
+/*
+ * Apply the counted bets of a stream.  They are applied customer by
+ * customer, each customer's bets in stream order: every bet's result is the
+ * one the single calls in order would give, and concurrent streams lock
+ * entries in the same order, so they cannot deadlock.
+ */
+static int64
+ApplyBets(DrawState *draw, Bet *bets, int nbets)
+{
+	Bet		  **counted = palloc(sizeof(Bet *) * Max(nbets, 1));
+	int			n = 0;
+	int64		issued = 0;
+	Wallet	   *wallet;
+	MemoryContext betcxt;
+
+	for (int i = 0; i < nbets; i++)
+		if (bets[i].counts)
+			counted[n++] = &bets[i];
+
+	/* insertion sort is stable and fast on the mostly sorted */
+	for (int i = 1; i < n; i++)
+	{
+		Bet		   *b = counted[i];
+		int			j = i - 1;
+
+		while (j >= 0 && counted[j]->customer_id > b->customer_id)
+		{
+			counted[j + 1] = counted[j];
+			j--;
+		}
+		counted[j + 1] = b;
+	}
+
+	wallet = WalletOpen(draw);
+	betcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw bet",
+								   ALLOCSET_DEFAULT_SIZES);
+	for (int i = 0; i < n; i++)
+	{
+		MemoryContext old = MemoryContextSwitchTo(betcxt);
+
+		WalletUpdate(wallet, counted[i]->customer_id, StakeChange, counted[i]);
+		issued += counted[i]->issued;
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(betcxt);
+		CHECK_FOR_INTERRUPTS();
+	}
+	WalletClose(wallet);
+	MemoryContextDelete(betcxt);
+	pfree(counted);
+	return issued;
+}
+
+/*
+ * The steps every stake call shares once its bets are read: the barrier,
+ * the draw, the partition, repeats, the window, then the tickets.  Returns
+ * the tickets issued.
+ */
+static int64
+RecordStream(int64 draw_id, int32 partition, Bet *bets, int nbets)
+{
+	DrawState  *draw;
+	PartitionMark mark;
+	bool		any_offset = false;
+	int64		issued;
+
+	for (int i = 0; i < nbets; i++)
+		any_offset |= bets[i].has_offset;
+
+	SPI_connect();
+	LockDrawIngest(draw_id);
+	draw = LoadDraw(draw_id, false);
+	CheckDrawTakesTickets(draw);
+	CheckStakeRule(draw);
+	ReadPartitionMark(draw, partition, any_offset, &mark);
+
+	for (int i = 0; i < nbets; i++)
+		bets[i].counts = !IsRepeat(&mark, &bets[i]) && BetInWindow(draw, &bets[i]);
+	FinishPartitionMark(&mark);
+
+	issued = ApplyBets(draw, bets, nbets);
+	SPI_finish();
+	return issued;
+}
+
+/*
+ * record_stake(draw_id, customer_id, amount, at, partition, source_offset):
+ * one bet.  Returns the tickets it brought.
+ */
+PG_FUNCTION_INFO_V1(record_stake);
+Datum
+record_stake(PG_FUNCTION_ARGS)
+{
+	Bet			bet;
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	CHECK_ARG_NOT_NULL(fcinfo, 1, "customer_id");
+	CHECK_ARG_NOT_NULL(fcinfo, 2, "amount");
+	CHECK_ARG_NOT_NULL(fcinfo, 3, "at");
+	CHECK_ARG_NOT_NULL(fcinfo, 4, "partition");
+
+	memset(&bet, 0, sizeof(bet));
+	bet.customer_id = PG_GETARG_INT64(1);
+	bet.amount = PG_GETARG_NUMERIC(2);
+	bet.at = PG_GETARG_TIMESTAMPTZ(3);
+	bet.has_offset = !PG_ARGISNULL(5);
+	bet.source_offset = bet.has_offset ? PG_GETARG_INT64(5) : 0;
+	CheckBetAmount(bet.amount);
+
+	PG_RETURN_INT64(RecordStream(PG_GETARG_INT64(0), PG_GETARG_INT32(4), &bet, 1));
+}
+
+/* The elements of a one-dimensional array argument, checked for NULLs. */
+static Datum *
+ArrayArgument(FunctionCallInfo fcinfo, int argno, const char *name, Oid elemtype,
+			  int *n)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(argno);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *elems;
+	bool	   *nulls;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", name)));
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, n);
+	for (int i = 0; i < *n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain nulls", name),
+					 errdetail("Element %d is null.", i + 1)));
+	return elems;
+}
+
+/*
+ * record_stakes(draw_id, customer_ids, amounts, ats, partition,
+ * source_offsets): a batch of bets from one partition, with the same
+ * results as single calls in order.  ats NULL means now() for every bet;
+ * source_offsets NULL means no repeat detection.  Returns the tickets the
+ * batch brought.  A bad bet anywhere rejects the whole batch.
+ */
+PG_FUNCTION_INFO_V1(record_stakes);
+Datum
+record_stakes(PG_FUNCTION_ARGS)
+{
+	Datum	   *customers;
+	Datum	   *amounts;
+	Datum	   *ats = NULL;
+	Datum	   *offsets = NULL;
+	int			n;
+	int			namounts;
+	int			nats;
+	int			noffsets;
+	Bet		   *bets;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	CHECK_ARG_NOT_NULL(fcinfo, 1, "customer_ids");
+	CHECK_ARG_NOT_NULL(fcinfo, 2, "amounts");
+	CHECK_ARG_NOT_NULL(fcinfo, 4, "partition");
+
+	customers = ArrayArgument(fcinfo, 1, "customer_ids", INT8OID, &n);
+	amounts = ArrayArgument(fcinfo, 2, "amounts", NUMERICOID, &namounts);
+	if (!PG_ARGISNULL(3))
+		ats = ArrayArgument(fcinfo, 3, "ats", TIMESTAMPTZOID, &nats);
+	if (!PG_ARGISNULL(5))
+		offsets = ArrayArgument(fcinfo, 5, "source_offsets", INT8OID, &noffsets);
+	if (namounts != n || (ats && nats != n) || (offsets && noffsets != n))
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("the arrays of a batch must have the same length"),
+				 errdetail("customer_ids has %d elements, amounts %d, ats %d and source_offsets %d.",
+						   n, namounts, ats ? nats : n, offsets ? noffsets : n)));
+
+	bets = palloc0(sizeof(Bet) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		bets[i].order = i;
+		bets[i].customer_id = DatumGetInt64(customers[i]);
+		bets[i].amount = DatumGetNumeric(amounts[i]);
+		bets[i].at = ats ? DatumGetTimestampTz(ats[i]) : now;
+		bets[i].has_offset = offsets != NULL;
+		bets[i].source_offset = offsets ? DatumGetInt64(offsets[i]) : 0;
+		CheckBetAmount(bets[i].amount);
+	}
+	if (n == 0)
+		PG_RETURN_INT64(0);
+
+	PG_RETURN_INT64(RecordStream(PG_GETARG_INT64(0), PG_GETARG_INT32(4), bets, n));
+}
