@@ -101,6 +101,30 @@ SELECT tickets, stake_tickets FROM entry WHERE draw_id = :capped AND customer_id
 SELECT * FROM error_of(format($$SELECT record_stake(%s, 9, 1e12)$$, :exact));
 
 --
+-- writes that are rolled back, in full or to a savepoint, leave nothing
+-- behind: the next bet builds on what was committed
+--
+SELECT create_draw('Rollbacks', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+                   stake_per_ticket => 10, milestones => '{}') AS rb \gset
+SELECT record_stake(:rb, 1, 6, source_offset => 1);
+BEGIN;
+SELECT record_stake(:rb, 1, 6, source_offset => 2) AS rolled_back;
+ROLLBACK;
+SELECT record_stake(:rb, 1, 6, source_offset => 2) AS same_bet_again;
+BEGIN;
+SAVEPOINT s;
+SELECT record_stake(:rb, 1, 30, source_offset => 3) AS to_savepoint;
+ROLLBACK TO SAVEPOINT s;
+SELECT record_stake(:rb, 1, 3, source_offset => 3) AS after_savepoint;
+COMMIT;
+SELECT tickets, stake, (SELECT last_offset FROM partition_mark WHERE draw_id = :rb) AS last_offset
+FROM entry WHERE draw_id = :rb AND customer_id = 1;
+-- many bets of one partition in one transaction
+SELECT sum(record_stake(:rb, 2, 1, source_offset => 100 + i)) AS tickets FROM generate_series(1, 1000) i;
+SELECT tickets, stake, (SELECT last_offset FROM partition_mark WHERE draw_id = :rb) AS last_offset
+FROM entry WHERE draw_id = :rb AND customer_id = 2;
+
+--
 -- ticket_progress: a customer with no activity, a draw without a stake rule
 --
 SELECT * FROM ticket_progress(:d, 999);
@@ -148,6 +172,7 @@ SELECT record_stakes(:batch, '{}', '{}') AS empty_batch;
 --
 SELECT create_draw('Mixed', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
                    stake_per_ticket => 1, max_wins_per_customer => 2, milestones => '{}') AS mixed \gset
+SELECT fix_seed(:mixed, 'mixed tickets');
 SELECT award_tickets(:mixed, c, c) FROM generate_series(1, 5) c;
 SELECT record_stakes(:mixed, '{1,2,3,4,5,1}', '{3,1.5,2,0.5,4,1}');
 SELECT customer_id, tickets, stake_tickets,

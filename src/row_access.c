@@ -12,32 +12,156 @@
  *		apply replicated changes: look under a dirty snapshot, wait for a
  *		writer in progress, lock the latest version (what SELECT ... FOR
  *		UPDATE does in READ COMMITTED);
+ *	  - a row can also be read unlocked and updated optimistically, as
+ *		UPDATE does: if another session changed it meanwhile, the update
+ *		waits for that session and reports the conflict, and the caller
+ *		reads again.  This saves the WAL record of a separate row lock;
  *	  - a row that two sessions may create at once is inserted the way
  *		INSERT ... ON CONFLICT does it, speculatively: the loser learns of
  *		the conflict, withdraws its row and looks again;
- *	  - updates and inserts go through the executor's own helpers, so
- *		indexes, constraints and HOT updates are handled as for any UPDATE.
+ *	  - indexes, constraints and HOT updates are handled by the executor's
+ *		own helpers, as for any UPDATE or INSERT.
  *
  * Every write is followed by CommandCounterIncrement, as SPI would do, so
- * the next call in the same statement sees it.
+ * the next call in the same statement sees it.  And the backend remembers
+ * where it wrote each row: a row it changes again and again (a partition's
+ * mark, moved by every bet) is read straight from its newest version, after
+ * checking that it still is, instead of through the index and a chain of
+ * versions that grows with every change.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/heapam.h"
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_relation.h"
 #include "storage/lmgr.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
 #include "promo_draw.h"
 #include "row_access.h"
+
+/*
+ * Where rows this backend wrote live, by table and primary key (up to two
+ * integer columns): a hint, checked before it is trusted, so that it needs
+ * no invalidation.  A hot row, such as a partition's mark that every bet
+ * moves, is then read straight from its newest version instead of walking
+ * the chain of versions its updates left since the page was last pruned.
+ */
+typedef struct WrittenKey
+{
+	Oid			relid;
+	int64		key[2];
+} WrittenKey;
+
+typedef struct Written
+{
+	WrittenKey	key;
+	ItemPointerData tid;		/* the version this backend wrote last */
+} Written;
+
+#define WRITTEN_MAX 1024
+
+static HTAB *written = NULL;
+
+/* The key of the last lookup as a hint key; false if it does not fit. */
+static bool
+WrittenKeyOf(RowAccess *ra, WrittenKey *wk)
+{
+	if (!ra->has_key)
+		return false;
+	memset(wk, 0, sizeof(WrittenKey));
+	wk->relid = RelationGetRelid(ra->rel);
+	wk->key[0] = ra->key[0];
+	wk->key[1] = ra->key[1];
+	return true;
+}
+
+/* Remember where the row just written lives. */
+static void
+WrittenRemember(RowAccess *ra, ItemPointer tid)
+{
+	WrittenKey	wk;
+	Written    *w;
+	bool		found;
+
+	if (!WrittenKeyOf(ra, &wk))
+		return;
+	if (written == NULL || hash_get_num_entries(written) >= WRITTEN_MAX)
+	{
+		HASHCTL		ctl;
+
+		/* start afresh when full: hints are only hints */
+		if (written != NULL)
+			hash_destroy(written);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(WrittenKey);
+		ctl.entrysize = sizeof(Written);
+		ctl.hcxt = TopMemoryContext;
+		written = hash_create("promo_draw rows written", 256, &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	w = hash_search(written, &wk, HASH_ENTER, &found);
+	w->tid = *tid;
+}
+
+/*
+ * Fetch the row of the last lookup from where this backend last wrote it,
+ * if that version is visible now, is the newest (its ctid points to itself)
+ * and holds the key looked up.  Anything else (another session changed the
+ * row, the version was rolled back or pruned and its slot reused) falls
+ * back to the index.
+ */
+static bool
+WrittenFetch(RowAccess *ra)
+{
+	WrittenKey	wk;
+	Written    *w;
+	HeapTuple	tuple;
+	bool		should_free;
+	bool		current;
+	Snapshot	snapshot;
+
+	if (written == NULL || !WrittenKeyOf(ra, &wk))
+		return false;
+	w = hash_search(written, &wk, HASH_FIND, NULL);
+	if (w == NULL)
+		return false;
+
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	current = table_tuple_fetch_row_version(ra->rel, &w->tid, snapshot, ra->found);
+	UnregisterSnapshot(snapshot);
+	if (!current)
+		return false;
+	tuple = ExecFetchSlotHeapTuple(ra->found, false, &should_free);
+	current = ItemPointerEquals(&tuple->t_data->t_ctid, &w->tid);
+	if (should_free)
+		heap_freetuple(tuple);
+	for (int i = 0; current && i < IndexRelationGetNumberOfKeyAttributes(ra->pkindex); i++)
+	{
+		AttrNumber	attnum = ra->pkindex->rd_index->indkey.values[i];
+		bool		isnull;
+		Datum		value = slot_getattr(ra->found, attnum, &isnull);
+
+		current = !isnull &&
+			(ra->pkindex->rd_opcintype[i] == INT8OID ? DatumGetInt64(value) :
+			 (int64) DatumGetInt32(value)) == ra->key[i];
+	}
+	if (current)
+		ExecMaterializeSlot(ra->found);
+	return current;
+}
 
 /*
  * Open one of promo_draw's tables for keyed access: its primary key and the
@@ -138,14 +262,27 @@ RowFind(RowAccess *ra, Datum *key, bool lock)
 
 	ExecClearTuple(search);
 	memset(search->tts_isnull, true, search->tts_tupleDescriptor->natts * sizeof(bool));
+	ra->has_key = nkeys <= 2;
+	ra->key[0] = ra->key[1] = 0;
 	for (int i = 0; i < nkeys; i++)
 	{
 		AttrNumber	attnum = ra->pkindex->rd_index->indkey.values[i];
+		Oid			type = ra->pkindex->rd_opcintype[i];
 
 		search->tts_values[attnum - 1] = key[i];
 		search->tts_isnull[attnum - 1] = false;
+		if (i < 2 && type == INT8OID)
+			ra->key[i] = DatumGetInt64(key[i]);
+		else if (i < 2 && type == INT4OID)
+			ra->key[i] = DatumGetInt32(key[i]);
+		else
+			ra->has_key = false;
 	}
 	ExecStoreVirtualTuple(search);
+
+	/* a row this backend wrote itself is most likely where it left it */
+	if (!lock && WrittenFetch(ra))
+		return true;
 
 	if (lock)
 		return RelationFindReplTupleByIndex(ra->rel, RelationGetRelid(ra->pkindex),
@@ -203,17 +340,53 @@ RowStart(RowAccess *ra, bool from_found)
 	return next;
 }
 
-/* Replace the row found (and locked) with the values started by RowStart. */
-void
+/*
+ * Replace the row found with the values started by RowStart, as UPDATE does
+ * in READ COMMITTED: if another session is changing the row, wait for it.
+ * Returns false, writing nothing, if the row was changed or deleted since it
+ * was read: the caller reads it again and recomputes.  (A row found with
+ * lock cannot have changed.)
+ */
+bool
 RowUpdate(RowAccess *ra)
 {
+	TM_FailureData tmfd;
+	TM_Result	result;
+	LockTupleMode lockmode;
+	bool		update_indexes;
+
 	ExecStoreVirtualTuple(ra->next);
-	PushActiveSnapshot(GetLatestSnapshot());
-	ra->estate->es_snapshot = GetActiveSnapshot();
-	ExecSimpleRelationUpdate(ra->rri, ra->estate, &ra->epq, ra->found, ra->next);
-	PopActiveSnapshot();
+	if (ra->rel->rd_att->constr)
+		ExecConstraints(ra->rri, ra->next, ra->estate);
+
+	result = table_tuple_update(ra->rel, &ra->found->tts_tid, ra->next,
+								GetCurrentCommandId(true), GetLatestSnapshot(),
+								InvalidSnapshot, true, &tmfd, &lockmode,
+								&update_indexes);
+	switch (result)
+	{
+		case TM_Ok:
+			break;
+		case TM_Updated:
+		case TM_Deleted:
+			return false;
+		case TM_SelfModified:
+			elog(ERROR, "row of \"%s\" already changed by this command",
+				 RelationGetRelationName(ra->rel));
+			break;
+		default:
+			elog(ERROR, "unexpected result %d updating a row of \"%s\"",
+				 result, RelationGetRelationName(ra->rel));
+			break;
+	}
+	if (update_indexes && ra->rri->ri_NumIndices > 0)
+		list_free(ExecInsertIndexTuples(ra->rri, ra->next, ra->estate, true, false,
+										NULL, NIL));
+	WrittenRemember(ra, &ra->next->tts_tid);
+
 	CommandCounterIncrement();
 	ra->estate->es_output_cid = GetCurrentCommandId(true);
+	return true;
 }
 
 /*
@@ -242,6 +415,8 @@ RowInsert(RowAccess *ra)
 	table_tuple_complete_speculative(ra->rel, ra->next, token, !conflict);
 	SpeculativeInsertionLockRelease(xid);
 	list_free(recheck);
+	if (!conflict)
+		WrittenRemember(ra, &ra->next->tts_tid);
 
 	CommandCounterIncrement();
 	ra->estate->es_output_cid = GetCurrentCommandId(true);

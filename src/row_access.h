@@ -24,6 +24,8 @@ typedef struct RowAccess
 	TupleTableSlot *search;		/* key values to look up */
 	TupleTableSlot *found;		/* the row found */
 	TupleTableSlot *next;		/* the values to write */
+	bool		has_key;		/* key holds the last key looked up */
+	int64		key[2];
 } RowAccess;
 
 extern RowAccess *RowAccessOpen(const char *table, bool for_write);
@@ -32,7 +34,7 @@ extern void RowColumns(RowAccess *ra, const char *const *names, int n,
 					   Oid *cached_relid, AttrNumber *attnums);
 extern bool RowFind(RowAccess *ra, Datum *key, bool lock);
 extern TupleTableSlot *RowStart(RowAccess *ra, bool from_found);
-extern void RowUpdate(RowAccess *ra);
+extern bool RowUpdate(RowAccess *ra);
 extern bool RowInsert(RowAccess *ra);
 
 /* The value of a column of the row found, by attribute number. */

@@ -67,16 +67,6 @@ static const char *const mark_column_names[MC_COUNT] = {
 static Oid	mark_columns_relid = InvalidOid;
 static AttrNumber mark_columns[MC_COUNT];
 
-/* A partition's mark, as read (and locked when offsets are to be moved). */
-typedef struct PartitionMark
-{
-	RowAccess  *ra;
-	bool		exists;
-	bool		has_offset;
-	int64		last_offset;
-	bool		moved;			/* last_offset changed, to be written */
-} PartitionMark;
-
 /* Raise an error unless a stake amount is a positive finite number. */
 static inline void
 CheckBetAmount(Numeric amount)
@@ -100,93 +90,6 @@ CheckStakeRule(DrawState *draw)
 				 errhint("Use award_tickets() for this draw, or create one with stake_per_ticket.")));
 }
 
-/*
- * Read the partition's mark and refuse bets from a closed partition.  When
- * offsets are to be checked, the mark is locked (or created) so that the
- * bets of one partition are applied one batch at a time.
- */
-static void
-ReadPartitionMark(DrawState *draw, int32 partition, bool lock, PartitionMark *mark)
-{
-	Datum		key[2] = {Int64GetDatum(draw->draw_id), Int32GetDatum(partition)};
-	bool		isnull;
-	Datum		d;
-
-	memset(mark, 0, sizeof(PartitionMark));
-	CheckPartitionNumber(draw, partition);
-	if (!lock && draw->partitions == 0)
-		return;					/* nothing to read: no barrier, no offsets */
-
-	mark->ra = RowAccessOpen("partition_mark", lock);
-	RowColumns(mark->ra, mark_column_names, MC_COUNT, &mark_columns_relid, mark_columns);
-	for (;;)
-	{
-		TupleTableSlot *next;
-
-		if (RowFind(mark->ra, key, lock))
-		{
-			mark->exists = true;
-			break;
-		}
-		if (!lock)
-			return;
-		/* no mark yet (a draw without partitions): create it, then lock it */
-		next = RowStart(mark->ra, false);
-		next->tts_values[mark_columns[MC_DRAW_ID] - 1] = key[0];
-		next->tts_isnull[mark_columns[MC_DRAW_ID] - 1] = false;
-		next->tts_values[mark_columns[MC_PARTITION] - 1] = key[1];
-		next->tts_isnull[mark_columns[MC_PARTITION] - 1] = false;
-		RowInsert(mark->ra);
-	}
-
-	d = RowGet(mark->ra, mark_columns[MC_CLOSED_AT], &isnull);
-	if (!isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_PARTITION_CLOSED),
-				 errmsg("partition %d of draw %lld is closed",
-						partition, (long long) draw->draw_id),
-				 errdetail("It reported the draw time at %s; nothing more is accepted from it.",
-						   timestamptz_to_str(DatumGetTimestampTz(d)))));
-	d = RowGet(mark->ra, mark_columns[MC_LAST_OFFSET], &isnull);
-	mark->has_offset = !isnull;
-	mark->last_offset = isnull ? 0 : DatumGetInt64(d);
-}
-
-/*
- * Decide whether a bet is a repeat of one already applied from its
- * partition; if not, move the partition's offset past it.
- */
-static bool
-IsRepeat(PartitionMark *mark, Bet *bet)
-{
-	if (!bet->has_offset)
-		return false;
-	if (mark->has_offset && bet->source_offset <= mark->last_offset)
-		return true;
-	mark->has_offset = true;
-	mark->last_offset = bet->source_offset;
-	mark->moved = true;
-	return false;
-}
-
-/* Write the partition's new offset, once, and release the mark. */
-static void
-FinishPartitionMark(PartitionMark *mark)
-{
-	if (mark->ra == NULL)
-		return;
-	if (mark->moved)
-	{
-		TupleTableSlot *next = RowStart(mark->ra, true);
-
-		next->tts_values[mark_columns[MC_LAST_OFFSET] - 1] = Int64GetDatum(mark->last_offset);
-		next->tts_isnull[mark_columns[MC_LAST_OFFSET] - 1] = false;
-		RowUpdate(mark->ra);
-	}
-	RowAccessClose(mark->ra);
-	mark->ra = NULL;
-}
-
 /* Does a bet count: inside [opens_at, closes_at) and at least min_stake? */
 static inline bool
 BetInWindow(DrawState *draw, Bet *bet)
@@ -194,6 +97,111 @@ BetInWindow(DrawState *draw, Bet *bet)
 	return bet->at >= draw->opens_at && bet->at < draw->closes_at &&
 		MoneyCmp(bet->amount, draw->min_stake) >= 0;
 }
+
+/* Raise the error for a bet from a partition that has reported. */
+static void
+PartitionClosed(DrawState *draw, int32 partition, TimestampTz closed_at)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PD_PARTITION_CLOSED),
+			 errmsg("partition %d of draw %lld is closed",
+					partition, (long long) draw->draw_id),
+			 errdetail("It reported the draw time at %s; nothing more is accepted from it.",
+					   timestamptz_to_str(closed_at))));
+}
+
+/*
+ * Decide which bets of a stream count: not repeats of bets already applied
+ * from their partition, inside the draw's window, big enough.  Refuses bets
+ * from a closed partition.  With offsets, the partition's mark moves past
+ * the last one, written once: if another batch of the same partition moved
+ * it first, the update waits for that batch, and the decisions are made
+ * again on the newer offset.
+ */
+static void
+DecideBets(DrawState *draw, int32 partition, Bet *bets, int nbets, bool any_offset)
+{
+	Datum		key[2] = {Int64GetDatum(draw->draw_id), Int32GetDatum(partition)};
+	RowAccess  *ra;
+	bool		lock = false;
+
+	CheckPartitionNumber(draw, partition);
+	if (!any_offset && draw->partitions == 0)
+	{
+		/* no barrier, no offsets: nothing to read */
+		for (int i = 0; i < nbets; i++)
+			bets[i].counts = BetInWindow(draw, &bets[i]);
+		return;
+	}
+
+	ra = RowAccessOpen("partition_mark", any_offset);
+	RowColumns(ra, mark_column_names, MC_COUNT, &mark_columns_relid, mark_columns);
+	for (;;)
+	{
+		TupleTableSlot *next;
+		bool		isnull;
+		bool		has_offset;
+		int64		last_offset;
+		bool		moved = false;
+		Datum		d;
+
+		if (!RowFind(ra, key, lock))
+		{
+			if (!any_offset)
+			{
+				/* a draw with partitions always has their marks */
+				for (int i = 0; i < nbets; i++)
+					bets[i].counts = BetInWindow(draw, &bets[i]);
+				break;
+			}
+			/* the first offset of a partition of a draw without partitions */
+			next = RowStart(ra, false);
+			next->tts_values[mark_columns[MC_DRAW_ID] - 1] = key[0];
+			next->tts_isnull[mark_columns[MC_DRAW_ID] - 1] = false;
+			next->tts_values[mark_columns[MC_PARTITION] - 1] = key[1];
+			next->tts_isnull[mark_columns[MC_PARTITION] - 1] = false;
+			lock = !RowInsert(ra);	/* lost the race: wait for the winner */
+			continue;
+		}
+
+		d = RowGet(ra, mark_columns[MC_CLOSED_AT], &isnull);
+		if (!isnull)
+			PartitionClosed(draw, partition, DatumGetTimestampTz(d));
+		d = RowGet(ra, mark_columns[MC_LAST_OFFSET], &isnull);
+		has_offset = !isnull;
+		last_offset = isnull ? 0 : DatumGetInt64(d);
+
+		for (int i = 0; i < nbets; i++)
+		{
+			Bet		   *bet = &bets[i];
+			bool		repeat = false;
+
+			if (bet->has_offset)
+			{
+				repeat = has_offset && bet->source_offset <= last_offset;
+				if (!repeat)
+				{
+					has_offset = true;
+					last_offset = bet->source_offset;
+					moved = true;
+				}
+			}
+			bet->counts = !repeat && BetInWindow(draw, bet);
+		}
+		if (!moved)
+			break;
+
+		next = RowStart(ra, true);
+		next->tts_values[mark_columns[MC_LAST_OFFSET] - 1] = Int64GetDatum(last_offset);
+		next->tts_isnull[mark_columns[MC_LAST_OFFSET] - 1] = false;
+		if (RowUpdate(ra))
+			break;
+		lock = false;
+		CHECK_FOR_INTERRUPTS();
+	}
+	RowAccessClose(ra);
+}
+
 
 /*
  * Add one bet's stake to an entry and issue the tickets it crossed:
@@ -283,7 +291,6 @@ static int64
 RecordStream(int64 draw_id, int32 partition, Bet *bets, int nbets)
 {
 	DrawState  *draw;
-	PartitionMark mark;
 	bool		any_offset = false;
 	int64		issued;
 
@@ -295,12 +302,7 @@ RecordStream(int64 draw_id, int32 partition, Bet *bets, int nbets)
 	draw = LoadDraw(draw_id, false);
 	CheckDrawTakesTickets(draw);
 	CheckStakeRule(draw);
-	ReadPartitionMark(draw, partition, any_offset, &mark);
-
-	for (int i = 0; i < nbets; i++)
-		bets[i].counts = !IsRepeat(&mark, &bets[i]) && BetInWindow(draw, &bets[i]);
-	FinishPartitionMark(&mark);
-
+	DecideBets(draw, partition, bets, nbets, any_offset);
 	issued = ApplyBets(draw, bets, nbets);
 	SPI_finish();
 	return issued;

@@ -65,11 +65,15 @@ EntrySet(TupleTableSlot *slot, EntryColumn col, Datum value)
 }
 
 /*
- * Find and lock a customer's entry.  Returns false, with an empty entry,
- * when the customer has none yet (nothing is locked then).
+ * Read a customer's entry under a fresh snapshot.  Returns false, with an
+ * empty entry, when the customer has none yet.  Without lock nothing is
+ * locked: the write that follows fails if the entry changed meanwhile, and
+ * the change is then computed again.  With lock, wait for any session
+ * writing the entry (one creating it, say) and lock it.
  */
 static bool
-WalletLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry)
+WalletLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry,
+		   bool lock)
 {
 	Datum		key[2] = {Int64GetDatum(draw->draw_id), Int64GetDatum(customer_id)};
 	ArrayType  *best;
@@ -79,7 +83,7 @@ WalletLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry)
 	memset(entry, 0, sizeof(Entry));
 	entry->customer_id = customer_id;
 	entry->best = palloc(sizeof(pg_uuid_t) * draw->max_wins);
-	if (!RowFind(ra, key, true))
+	if (!RowFind(ra, key, lock))
 	{
 		entry->stake = int64_to_numeric(0);
 		return false;
@@ -101,7 +105,8 @@ WalletLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry)
 
 /*
  * Write the entry back, and one milestone message for every milestone its
- * ticket count crossed.  Returns false when a new entry lost the race to a
+ * ticket count crossed.  Returns false, having written nothing, when the
+ * entry changed since it was read or a new entry lost the race to a
  * concurrent session that created it first: the caller starts again.
  */
 static bool
@@ -136,9 +141,7 @@ WalletSave(RowAccess *ra, DrawState *draw, Entry *entry, bool exists,
 											 false, TYPALIGN_CHAR)));
 	EntrySet(next, EC_OPTED_IN, BoolGetDatum(entry->opted_in));
 
-	if (exists)
-		RowUpdate(ra);
-	else if (!RowInsert(ra))
+	if (exists ? !RowUpdate(ra) : !RowInsert(ra))
 		return false;
 
 	for (int i = 0; i < draw->nmilestones; i++)
@@ -178,21 +181,30 @@ WalletClose(Wallet *wallet)
 }
 
 /*
- * Apply a change to a customer's entry, creating it if needed, under its row
- * lock.  Returns the customer's ticket count afterwards.
+ * Apply a change to a customer's entry, creating it if needed.  A change
+ * that meets a concurrent one is computed again on the newer entry, so none
+ * is lost.  Returns the customer's ticket count afterwards.
  */
 int64
 WalletUpdate(Wallet *wallet, int64 customer_id, WalletChange change, void *arg)
 {
+	bool		lock = false;
+
 	for (;;)
 	{
 		Entry		entry;
-		bool		exists = WalletLoad(wallet->ra, wallet->draw, customer_id, &entry);
+		bool		exists = WalletLoad(wallet->ra, wallet->draw, customer_id, &entry, lock);
 		int64		before = entry.tickets;
 
 		change(wallet->draw, &entry, arg);
 		if (WalletSave(wallet->ra, wallet->draw, &entry, exists, before))
 			return entry.tickets;
+
+		/*
+		 * A concurrent session changed the entry (its update has committed:
+		 * read again) or is creating it (wait for it: read with lock).
+		 */
+		lock = !exists;
 		CHECK_FOR_INTERRUPTS();
 	}
 }
