@@ -21,10 +21,12 @@ LANGUAGE sql STABLE AS $$
 	SELECT NOT c.self_excluded FROM public.customer c WHERE c.customer_id = who
 $$;
 
--- The draw: bets arrive through two ingest partitions, each of which
--- reports when it has applied everything up to the draw time.
+-- The draw: every 10.00 staked earns a ticket (bets of 1.00 or more), and
+-- bets arrive through two ingest partitions, each of which reports when it
+-- has applied everything up to the draw time.
 SELECT promo_draw.create_draw('Weekly Millions', closes_at => now() + interval '7 days',
                               opens_at => now() - interval '1 hour',
+                              stake_per_ticket => 10, min_stake => 1,
                               partitions => 2, milestones => '{1,10,25}',
                               default_prize => '10 free spins',
                               eligibility => 'public.may_win(bigint)') AS draw \gset
@@ -34,21 +36,64 @@ SELECT promo_draw.add_prize(:draw, 'Tesla Model 3', 40000, 1, '{"sku": "car"}'),
 
 \echo
 \echo '-- 1. The draw is created; its seed stays secret, its hash is public now'
-SELECT draw_id, name, status, partitions, draw_at::date AS draw_date,
+SELECT draw_id, name, status, stake_per_ticket, partitions, draw_at::date AS draw_date,
        encode(seed_hash, 'hex') AS published_seed_hash
 FROM promo_draw.draw WHERE draw_id = :draw;
 
 \echo
-\echo '-- 2. A week of play: 20,000 customers earn tickets (most a few, some many)'
+\echo '-- 2. A week of play: 200,000 bets from 20,000 customers stream in through two'
+\echo '--    partitions, 1,000 bets a batch; one batch is delivered twice'
+-- the bet feed: a few big players, many small ones; offsets rise per partition
+CREATE TEMP TABLE feed AS
+SELECT n, 1 + (n * 7919) % 20000 AS customer_id,
+       round((0.5 + ((n * 104729) % 1000) / 1000.0 * (CASE WHEN n % 97 = 0 THEN 400 ELSE 20 END))::numeric, 2) AS amount,
+       (n % 2)::int AS partition,
+       (n + 1) / 2 AS source_offset
+FROM generate_series(1::bigint, 200000) n;
+CREATE TEMP TABLE progress (batch int, bets bigint, tickets bigint, milestone_messages bigint);
+CREATE PROCEDURE pg_temp.stream(draw bigint) LANGUAGE plpgsql AS $$
+DECLARE
+	b int := 0;
+	issued bigint := 0;
+	r record;
+BEGIN
+	FOR r IN SELECT partition, (source_offset - 1) / 1000 AS chunk,
+	                array_agg(customer_id ORDER BY source_offset) AS customers,
+	                array_agg(amount ORDER BY source_offset) AS amounts,
+	                array_agg(source_offset ORDER BY source_offset) AS offsets
+	         FROM feed GROUP BY 1, 2 ORDER BY 2, 1
+	LOOP
+		b := b + 1;
+		issued := issued + promo_draw.record_stakes(draw, r.customers, r.amounts,
+		                                            partition => r.partition, source_offsets => r.offsets);
+		IF b = 100 THEN
+			-- at-least-once delivery: the broker sends this batch again
+			issued := issued + promo_draw.record_stakes(draw, r.customers, r.amounts,
+			                                            partition => r.partition, source_offsets => r.offsets);
+		END IF;
+		IF b % 50 = 0 THEN
+			INSERT INTO progress
+			SELECT b, b * 1000, issued,
+			       (SELECT count(*) FROM promo_draw.notification WHERE draw_id = draw AND kind = 'milestone');
+		END IF;
+	END LOOP;
+END
+$$;
 \timing on
-SELECT count(*) AS customers, sum(t) AS tickets_awarded
-FROM (SELECT promo_draw.award_tickets(:draw, c, 1 + (c * 7919) % 40 / (1 + (c % 5))) AS t
-      FROM generate_series(1, 20000) c) s;
+CALL pg_temp.stream(:draw);
 \timing off
-SELECT count(*) FILTER (WHERE kind = 'milestone' AND payload->>'milestone' = '1') AS "1st-ticket messages",
-       count(*) FILTER (WHERE kind = 'milestone' AND payload->>'milestone' = '10') AS "10-ticket messages",
-       count(*) FILTER (WHERE kind = 'milestone' AND payload->>'milestone' = '25') AS "25-ticket messages"
-FROM promo_draw.notification WHERE draw_id = :draw;
+SELECT batch, bets AS bets_sent, tickets AS tickets_issued, milestone_messages
+FROM progress ORDER BY batch;
+\echo 'the replayed batch counted once: stake counted = every bet of the feed once'
+SELECT count(*) AS customers, sum(stake) AS stake_counted,
+       (SELECT sum(amount) FROM feed WHERE amount >= 1) AS stake_in_feed,
+       sum(tickets) AS tickets, sum(floor(stake / 10)) AS floor_stake_over_10
+FROM promo_draw.entry WHERE draw_id = :draw;
+\echo 'customer 42, as the app would show it:'
+SELECT * FROM promo_draw.ticket_progress(:draw, 42);
+\echo 'the first messages in the outbox:'
+SELECT notification_id, customer_id, kind, payload
+FROM promo_draw.take_notifications(3);
 
 \echo
 \echo '-- 3. The partitions report; the second report makes the draw ready'
@@ -63,7 +108,7 @@ SELECT count(*) AS results FROM promo_draw.run_draw(:draw);
 
 \echo
 \echo '-- 5. Winners, most valuable prize first'
-SELECT r.place, r.customer_id, c.name, r.prize, p.value AS prize_value, e.tickets AS tickets_held
+SELECT r.place, r.customer_id, c.name, r.prize, p.value AS prize_value, e.stake, e.tickets AS tickets_held
 FROM promo_draw.run_draw(:draw) r
 JOIN customer c USING (customer_id)
 JOIN promo_draw.prize p USING (prize_id)
