@@ -18,6 +18,8 @@ OBJS = \
 	src/barrier.o \
 	src/wallet.o \
 	src/stake.o \
+	src/shuffle.o \
+	src/claim.o \
 	src/bulk_insert.o \
 	src/draw.o
 
@@ -28,6 +30,9 @@ SQL_PIECES = \
 	src/sql/draw_tables.sql \
 	src/sql/draw_functions.sql \
 	src/sql/stake.sql \
+	src/sql/claim.sql \
+	src/sql/codes.sql \
+	src/sql/instant_win.sql \
 	src/sql/privileges.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
@@ -40,7 +45,9 @@ REGRESS = \
 	draw_rules \
 	draw_verify \
 	draw_schedule \
-	stake
+	stake \
+	codes \
+	instant_win
 
 ISOLATION = \
 	best_ticket_snapshot \

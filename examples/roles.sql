@@ -12,7 +12,10 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.ticket_progress(bigint, bigint),
 	promo_draw.opt_in(bigint, bigint),
 	promo_draw.close_partition(bigint, integer),
-	promo_draw.take_notifications(integer)
+	promo_draw.take_notifications(integer),
+	promo_draw.redeem(text, bigint),
+	promo_draw.cancel_redemption(text, bigint),
+	promo_draw.instant_win(bigint, bigint)
 TO promo_app;
 
 -- The operator: sets draws up and runs them (pg_cron runs run_due_draws).
@@ -24,17 +27,26 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.add_prize(bigint, text, numeric, integer, jsonb),
 	promo_draw.run_draw(bigint),
 	promo_draw.run_due_draws(),
-	promo_draw.cancel_draw(bigint, text)
+	promo_draw.cancel_draw(bigint, text),
+	promo_draw.create_code(text, timestamptz, timestamptz, bigint, jsonb),
+	promo_draw.create_codes(text, integer, timestamptz, timestamptz, jsonb),
+	promo_draw.create_instant_win(text, timestamptz, timestamptz),
+	promo_draw.add_instant_prizes(bigint, text, integer),
+	promo_draw.shuffle_instant_win(bigint)
 TO promo_operator;
 
 -- Reporting: reads everything but the secrets (draw.seed, entry.best),
--- which draw_reveal and entry_reveal show once a draw is drawn.
+-- which draw_reveal and entry_reveal show once a draw is drawn, and an
+-- instant win's pool (its order is the outcome of the plays to come).
 CREATE ROLE promo_reporting NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO promo_reporting;
 GRANT SELECT ON
 	promo_draw.prize, promo_draw.result, promo_draw.notification, promo_draw.partition_mark,
 	promo_draw.draw_summary, promo_draw.customer_result,
-	promo_draw.draw_reveal, promo_draw.entry_reveal
+	promo_draw.draw_reveal, promo_draw.entry_reveal,
+	promo_draw.promo_code, promo_draw.redemption, promo_draw.redemption_history,
+	promo_draw.code_summary,
+	promo_draw.instant_win, promo_draw.instant_play, promo_draw.instant_win_summary
 TO promo_reporting;
 GRANT SELECT (draw_id, name, opens_at, closes_at, draw_at, status, partitions,
               max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer,

@@ -2,8 +2,9 @@
 /*
  * Privileges.  PUBLIC gets nothing that writes or reads customer data: the
  * README gives the GRANTs for an application role and a reporting role.
- * Pure functions (the aggregates) and verify_draw, which reads only what its
- * caller may read, stay open to everyone.
+ * Pure functions (the aggregates, code normalization, random codes and
+ * permutations) and verify_draw, which reads only what its caller may read,
+ * stay open to everyone.
  */
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA promo_draw FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
@@ -22,5 +23,8 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.stake_tickets_final(internal),
 	promo_draw.stake_tickets(numeric, numeric),
 	promo_draw.calling_role(),
-	promo_draw.verify_draw(bigint)
+	promo_draw.verify_draw(bigint),
+	promo_draw.normalize_code(text),
+	promo_draw.random_code(integer),
+	promo_draw.random_permutation(bigint)
 TO PUBLIC;
