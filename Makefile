@@ -54,7 +54,8 @@ ISOLATION = \
 	draw_concurrent_run \
 	draw_award_close \
 	stake_concurrent \
-	stake_close
+	stake_close \
+	codes_concurrent
 ISOLATION_OPTS = --inputdir=test/isolation
 
 TAP_TESTS = 1
