@@ -20,6 +20,7 @@ OBJS = \
 	src/stake.o \
 	src/shuffle.o \
 	src/claim.o \
+	src/bonus.o \
 	src/bulk_insert.o \
 	src/draw.o
 
@@ -33,6 +34,7 @@ SQL_PIECES = \
 	src/sql/claim.sql \
 	src/sql/codes.sql \
 	src/sql/instant_win.sql \
+	src/sql/bonus.sql \
 	src/sql/privileges.sql
 
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
@@ -47,7 +49,8 @@ REGRESS = \
 	draw_schedule \
 	stake \
 	codes \
-	instant_win
+	instant_win \
+	bonus
 
 ISOLATION = \
 	best_ticket_snapshot \

@@ -2,7 +2,8 @@
 -- shows this file; test/pgtap/draw_roles.sql runs it and checks that each
 -- role can do its job and nothing more.
 
--- The application: bets, tickets, opt-ins, partition reports, its outbox.
+-- The application: bets, tickets, opt-ins, partition reports, its outbox,
+-- redemptions, instant-win plays, and bonuses with their bets and wins.
 CREATE ROLE promo_app NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO promo_app;
 GRANT EXECUTE ON FUNCTION
@@ -15,10 +16,15 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.take_notifications(integer),
 	promo_draw.redeem(text, bigint),
 	promo_draw.cancel_redemption(text, bigint),
-	promo_draw.instant_win(bigint, bigint)
+	promo_draw.instant_win(bigint, bigint),
+	promo_draw.grant_bonus(bigint, numeric, numeric, timestamptz, numeric),
+	promo_draw.bonus_bet(bigint, numeric, numeric, text),
+	promo_draw.bonus_win(bigint, numeric, text),
+	promo_draw.bonus_state(bigint)
 TO promo_app;
 
--- The operator: sets draws up and runs them (pg_cron runs run_due_draws).
+-- The operator: sets draws, codes and instant wins up, runs draws (pg_cron
+-- runs run_due_draws and expire_bonuses), grants and forfeits bonuses.
 CREATE ROLE promo_operator NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO promo_operator;
 GRANT EXECUTE ON FUNCTION
@@ -32,7 +38,10 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.create_codes(text, integer, timestamptz, timestamptz, jsonb),
 	promo_draw.create_instant_win(text, timestamptz, timestamptz),
 	promo_draw.add_instant_prizes(bigint, text, integer),
-	promo_draw.shuffle_instant_win(bigint)
+	promo_draw.shuffle_instant_win(bigint),
+	promo_draw.grant_bonus(bigint, numeric, numeric, timestamptz, numeric),
+	promo_draw.forfeit_bonus(bigint, text),
+	promo_draw.expire_bonuses()
 TO promo_operator;
 
 -- Reporting: reads everything but the secrets (draw.seed, entry.best),
@@ -46,7 +55,8 @@ GRANT SELECT ON
 	promo_draw.draw_reveal, promo_draw.entry_reveal,
 	promo_draw.promo_code, promo_draw.redemption, promo_draw.redemption_history,
 	promo_draw.code_summary,
-	promo_draw.instant_win, promo_draw.instant_play, promo_draw.instant_win_summary
+	promo_draw.instant_win, promo_draw.instant_play, promo_draw.instant_win_summary,
+	promo_draw.bonus, promo_draw.bonus_event
 TO promo_reporting;
 GRANT SELECT (draw_id, name, opens_at, closes_at, draw_at, status, partitions,
               max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer,

@@ -17,6 +17,9 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
+/* promo_draw.max_playthrough: 0 means no limit */
+double		promo_draw_max_playthrough = 0;
+
 /*
  * Define the promo_draw.* settings and reserve the prefix, so that a
  * misspelt setting is reported instead of silently ignored.
@@ -24,6 +27,13 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	DefineCustomRealVariable("promo_draw.max_playthrough",
+							 "Highest playthrough a bonus may be granted with (0 to 1000000; 0 means no limit).",
+							 "Some markets cap wagering requirements, for example at 10 times the bonus.",
+							 &promo_draw_max_playthrough,
+							 0, 0, 1000000,
+							 PGC_SUSET, 0,
+							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("promo_draw");
 }
 

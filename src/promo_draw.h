@@ -26,6 +26,10 @@
 #define ERRCODE_PD_PARTITION_CLOSED		MAKE_SQLSTATE('P','D','0','0','6')
 #define ERRCODE_PD_DRAW_NOT_OPEN_YET	MAKE_SQLSTATE('P','D','0','0','7')
 #define ERRCODE_PD_NO_STAKE_RULE		MAKE_SQLSTATE('P','D','0','0','8')
+#define ERRCODE_PD_PLAYTHROUGH_TOO_HIGH	MAKE_SQLSTATE('P','D','0','3','5')
+
+/* Settings (promo_draw.c) */
+extern double promo_draw_max_playthrough;
 
 /* Raise 22004 when a required argument is NULL. */
 #define CHECK_ARG_NOT_NULL(fcinfo, argno, argname) \

@@ -3,8 +3,8 @@
  * Privileges.  PUBLIC gets nothing that writes or reads customer data: the
  * README gives the GRANTs for an application role and a reporting role.
  * Pure functions (the aggregates, code normalization, random codes and
- * permutations) and verify_draw, which reads only what its caller may read,
- * stay open to everyone.
+ * permutations, the arithmetic and simulation of bonuses) and verify_draw,
+ * which reads only what its caller may read, stay open to everyone.
  */
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA promo_draw FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
@@ -26,5 +26,9 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.verify_draw(bigint),
 	promo_draw.normalize_code(text),
 	promo_draw.random_code(integer),
-	promo_draw.random_permutation(bigint)
+	promo_draw.random_permutation(bigint),
+	promo_draw.playthrough_required(numeric, numeric),
+	promo_draw.playthrough_expected_balance(numeric, numeric, numeric),
+	promo_draw.simulate_playthrough(numeric, numeric, numeric, numeric, integer, numeric, bigint),
+	promo_draw.bonus_status_now(promo_draw.bonus)
 TO PUBLIC;
