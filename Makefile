@@ -58,7 +58,8 @@ ISOLATION = \
 	draw_award_close \
 	stake_concurrent \
 	stake_close \
-	codes_concurrent
+	codes_concurrent \
+	bonus_concurrent
 ISOLATION_OPTS = --inputdir=test/isolation
 
 TAP_TESTS = 1
