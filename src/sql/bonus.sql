@@ -87,9 +87,10 @@ COMMENT ON FUNCTION promo_draw.simulate_playthrough(numeric, numeric, numeric, n
 	'play a bonus through with bets of stake, trials times: mean final balance, share cleared, 5th and 95th percentile balances';
 
 -- The status of a bonus now: an active bonus past its expiry has expired.
+-- (A SQL-standard body, bound when it is created: no search_path needed,
+-- and it can be inlined.)
 CREATE FUNCTION promo_draw.bonus_status_now(b promo_draw.bonus) RETURNS text
 	LANGUAGE sql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
 RETURN CASE WHEN b.status = 'active' AND b.expires_at <= now() THEN 'expired' ELSE b.status END;
 COMMENT ON FUNCTION promo_draw.bonus_status_now(promo_draw.bonus) IS
 	'the status of a bonus now: active bonuses past expires_at count as expired';
@@ -130,41 +131,6 @@ END
 $$;
 COMMENT ON FUNCTION promo_draw.grant_bonus(bigint, numeric, numeric, timestamptz, numeric) IS
 	'grant a customer a bonus that turns into cash once amount x playthrough has been wagered; returns its id';
-
--- Lock a bonus for a change, or raise PD030.
-CREATE FUNCTION promo_draw.lock_bonus(bonus_id bigint) RETURNS promo_draw.bonus
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	b promo_draw.bonus;
-BEGIN
-	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = lock_bonus.bonus_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'bonus % does not exist', lock_bonus.bonus_id USING ERRCODE = 'PD030';
-	END IF;
-	RETURN b;
-END
-$$;
-COMMENT ON FUNCTION promo_draw.lock_bonus(bigint) IS
-	'internal: lock a bonus row for a change; PD030 if there is none';
-
--- Raise PD031 unless the bonus takes bets and wins without a bet_id.
-CREATE FUNCTION promo_draw.check_bonus_active(b promo_draw.bonus) RETURNS void
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF promo_draw.bonus_status_now(b) <> 'active' THEN
-		RAISE EXCEPTION 'bonus % is not active', b.bonus_id
-			USING ERRCODE = 'PD031',
-			      DETAIL = format('It is %s since %s.', promo_draw.bonus_status_now(b),
-			                      coalesce(b.ended_at, b.expires_at));
-	END IF;
-END
-$$;
-COMMENT ON FUNCTION promo_draw.check_bonus_active(promo_draw.bonus) IS
-	'internal: PD031 unless the bonus is active';
 
 -- Write a bonus after a bet or win and end it if it is cleared or lost;
 -- returns the new status.
@@ -224,14 +190,22 @@ BEGIN
 		RAISE EXCEPTION 'a bet_id must be 1 to 200 characters long' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 
-	b := promo_draw.lock_bonus(bonus_bet.bonus_id);
+	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = bonus_bet.bonus_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'bonus % does not exist', bonus_bet.bonus_id USING ERRCODE = 'PD030';
+	END IF;
 	-- at-least-once delivery: a bet seen before changes nothing
 	IF bet_id IS NOT NULL AND EXISTS (
 		SELECT FROM promo_draw.bonus_event e
 		WHERE e.bonus_id = b.bonus_id AND e.kind = 'bet' AND e.bet_id = bonus_bet.bet_id) THEN
 		RETURN;
 	END IF;
-	PERFORM promo_draw.check_bonus_active(b);
+	IF promo_draw.bonus_status_now(b) <> 'active' THEN
+		RAISE EXCEPTION 'bonus % is not active', b.bonus_id
+			USING ERRCODE = 'PD031',
+			      DETAIL = format('It is %s since %s.', promo_draw.bonus_status_now(b),
+			                      coalesce(b.ended_at, b.expires_at));
+	END IF;
 	IF stake < b.min_stake THEN
 		RAISE EXCEPTION 'the stake is below the smallest stake bonus % accepts', b.bonus_id
 			USING ERRCODE = 'PD033',
@@ -274,9 +248,17 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The amount given was %s.', amount);
 	END IF;
 
-	b := promo_draw.lock_bonus(bonus_win.bonus_id);
+	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = bonus_win.bonus_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'bonus % does not exist', bonus_win.bonus_id USING ERRCODE = 'PD030';
+	END IF;
 	IF bet_id IS NULL THEN
-		PERFORM promo_draw.check_bonus_active(b);
+		IF promo_draw.bonus_status_now(b) <> 'active' THEN
+			RAISE EXCEPTION 'bonus % is not active', b.bonus_id
+				USING ERRCODE = 'PD031',
+				      DETAIL = format('It is %s since %s.', promo_draw.bonus_status_now(b),
+				                      coalesce(b.ended_at, b.expires_at));
+		END IF;
 	ELSE
 		-- the win of a bet: once, and for a bet this bonus took, whatever
 		-- the bonus's status now (the bet may have cleared it)
@@ -316,8 +298,16 @@ BEGIN
 	IF length(reason) NOT BETWEEN 1 AND 500 THEN
 		RAISE EXCEPTION 'a reason must be 1 to 500 characters long' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	b := promo_draw.lock_bonus(forfeit_bonus.bonus_id);
-	PERFORM promo_draw.check_bonus_active(b);
+	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = forfeit_bonus.bonus_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'bonus % does not exist', forfeit_bonus.bonus_id USING ERRCODE = 'PD030';
+	END IF;
+	IF promo_draw.bonus_status_now(b) <> 'active' THEN
+		RAISE EXCEPTION 'bonus % is not active', b.bonus_id
+			USING ERRCODE = 'PD031',
+			      DETAIL = format('It is %s since %s.', promo_draw.bonus_status_now(b),
+			                      coalesce(b.ended_at, b.expires_at));
+	END IF;
 	UPDATE promo_draw.bonus
 	SET status = 'forfeited', forfeit_reason = reason, ended_at = now()
 	WHERE bonus.bonus_id = b.bonus_id;
