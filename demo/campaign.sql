@@ -1,5 +1,7 @@
--- The main job: a weekly prize draw run end to end, as an operator would,
--- with a readable report.  Run by tools/run demo on a throwaway cluster.
+-- The main job: a week's promotion run end to end, as an operator would,
+-- with a readable report: a prize draw fed by a stream of bets, a welcome
+-- code with a limit, an instant-win calendar and a wagering bonus.  Run by
+-- tools/run demo on a throwaway cluster.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 \pset footer off
@@ -8,7 +10,7 @@ SET search_path = public;
 
 \echo
 \echo '================================================================'
-\echo ' promo_draw demo: the Weekly Millions prize draw'
+\echo ' promo_draw demo: the Weekly Millions campaign'
 \echo '================================================================'
 
 -- Customers, a few of them self-excluded: they must never win or be
@@ -140,4 +142,91 @@ SELECT check_name, ok, detail FROM promo_draw.verify_draw(:draw);
 SELECT count(*) AS results_returned,
        (SELECT count(*) FROM promo_draw.result WHERE draw_id = :draw) AS results_stored
 FROM promo_draw.run_draw(:draw);
+\echo
+
+\echo
+\echo '-- 9. A welcome code limited to 500: 800 new customers try it, some twice'
+SELECT promo_draw.create_code('Welcome-Millions', now() - interval '1 hour', now() + interval '7 days',
+                              max_redemptions => 500, reward => '{"bonus": 20, "playthrough": 10}') \g /dev/null
+CREATE TEMP TABLE attempt (customer_id bigint, outcome text);
+CREATE FUNCTION pg_temp.try_redeem(code text, who bigint) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM promo_draw.redeem(code, who);
+	RETURN 'redeemed';
+EXCEPTION WHEN SQLSTATE 'PD013' THEN RETURN 'refused: already redeemed';
+          WHEN SQLSTATE 'PD014' THEN RETURN 'refused: code exhausted';
+END
+$$;
+INSERT INTO attempt
+SELECT c, pg_temp.try_redeem(CASE WHEN c % 2 = 0 THEN 'welcome-millions' ELSE 'WELCOME-MILLIONS' END, c)
+FROM generate_series(30001, 30800) c, generate_series(1, CASE WHEN c % 10 = 0 THEN 2 ELSE 1 END);
+SELECT outcome, count(*) AS attempts FROM attempt GROUP BY outcome ORDER BY outcome;
+SELECT code, max_redemptions, redeemed, remaining FROM promo_draw.code_summary WHERE code = 'WELCOME-MILLIONS';
+
+\echo
+\echo '-- 10. An instant-win advent calendar: 2,000 doors, 60 prizes, shuffled in advance'
+SELECT promo_draw.create_instant_win('Advent calendar', now() - interval '1 hour', now() + interval '24 days') AS iw \gset
+SELECT promo_draw.add_instant_prizes(:iw, '25 free spins', 50), promo_draw.add_instant_prizes(:iw, '100 EUR cash', 9),
+       promo_draw.add_instant_prizes(:iw, 'Trip to Monaco', 1), promo_draw.add_instant_prizes(:iw, NULL, 1940) \g /dev/null
+SELECT promo_draw.shuffle_instant_win(:iw) AS doors_shuffled;
+CREATE TEMP TABLE play AS
+SELECT c AS customer_id, p.prize, p.outcome
+FROM generate_series(1, 2100) c, LATERAL promo_draw.instant_win(:iw, c) p;
+SELECT outcome, coalesce(prize, '-') AS prize, count(*) AS plays
+FROM play GROUP BY outcome, prize ORDER BY outcome DESC, count(*);
+SELECT name, units, prize_units, claimed, won, prizes_left FROM promo_draw.instant_win_summary
+WHERE instant_win_id = :iw;
+
+\echo
+\echo '-- 11. The welcome bonus: 20.00 at 10x for the first 200 redeemers, played on'
+\echo '--     slots (96% payout) and blackjack (counts 10%); every 5th event sent twice'
+SELECT promo_draw.grant_bonus(customer_id, 20, 10, now() + interval '30 days', min_stake => 0.20) AS bonus_id,
+       customer_id
+INTO TEMP granted
+FROM (SELECT customer_id FROM attempt WHERE outcome = 'redeemed' ORDER BY customer_id LIMIT 200) r;
+CREATE PROCEDURE pg_temp.play_bonuses() LANGUAGE plpgsql AS $$
+DECLARE
+	g record;
+	s record;
+	stake numeric;
+	h bigint;
+BEGIN
+	FOR g IN SELECT * FROM granted ORDER BY bonus_id LOOP
+		FOR spin IN 1 .. 200 LOOP
+			SELECT * INTO s FROM promo_draw.bonus_state(g.bonus_id);
+			EXIT WHEN NOT s.accepts_bets;
+			h := abs(hashint8(g.bonus_id * 100003 + spin));
+			stake := least(2.00, s.balance);
+			FOR delivery IN 1 .. CASE WHEN spin % 5 = 0 THEN 2 ELSE 1 END LOOP
+				IF spin % 10 = 0 THEN
+					-- a blackjack hand: even money half the time
+					PERFORM promo_draw.bonus_bet(g.bonus_id, stake, 0.1, 'hand-' || spin);
+					PERFORM promo_draw.bonus_win(g.bonus_id, CASE WHEN h % 2 = 0 THEN 2 * stake ELSE 0 END,
+					                             'hand-' || spin);
+				ELSE
+					-- a slot spin that pays 3.84x a quarter of the time: 96%
+					PERFORM promo_draw.bonus_bet(g.bonus_id, stake, 1, 'spin-' || spin);
+					PERFORM promo_draw.bonus_win(g.bonus_id, CASE WHEN h % 4 = 0 THEN round(stake * 3.84, 2) ELSE 0 END,
+					                             'spin-' || spin);
+				END IF;
+			END LOOP;
+		END LOOP;
+	END LOOP;
+END
+$$;
+\timing on
+CALL pg_temp.play_bonuses();
+\timing off
+SELECT s.status, count(*) AS bonuses, round(avg(s.wagered), 2) AS avg_wagered,
+       sum(s.balance) FILTER (WHERE s.cleared) AS cash_paid_out
+FROM granted g, LATERAL promo_draw.bonus_state(g.bonus_id) s
+GROUP BY s.status ORDER BY s.status;
+SELECT count(*) AS events, count(*) FILTER (WHERE kind = 'bet') AS bets, count(*) FILTER (WHERE kind = 'win') AS wins,
+       (SELECT count(*) FROM promo_draw.notification WHERE kind = 'bonus_cleared') AS cleared_messages
+FROM promo_draw.bonus_event;
+\echo 'what the bonus is worth, by the formula and by simulation (100,000 players each):'
+SELECT payout_rate, promo_draw.playthrough_expected_balance(20, 10, payout_rate) AS formula,
+       s.mean_balance AS simulated_mean, s.clear_rate, s.p05_balance, s.p95_balance
+FROM (VALUES (0.96), (0.97), (0.98)) r(payout_rate),
+     LATERAL promo_draw.simulate_playthrough(20, 10, payout_rate, 1, 100000, 2.5, 2026) s;
 \echo
