@@ -14,6 +14,12 @@
  * detector and to pg_locks), and gets that row if the holder let it go
  * unchanged.
  *
+ * A limited promotion code's places are counters in code_shard rows, and
+ * taking one is an update of the counter: claim_code_place tries the
+ * shards in turn, from one of the backend's own, with updates that give up
+ * at once on a shard another redeemer holds, and waits only when every
+ * shard with room is held.  One update, no separate row lock.
+ *
  * Only the exact version read is ever locked, never a newer one.  SELECT
  * ... FOR UPDATE instead follows a row to its latest version, locks it and
  * keeps the lock even when that version no longer qualifies (a shard that
@@ -34,11 +40,13 @@
 #include "storage/bufmgr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 
 #include "promo_draw.h"
+#include "row_access.h"
 
 /* The outcome of trying to lock one candidate version. */
 typedef enum ClaimResult
@@ -163,4 +171,114 @@ claim_row(PG_FUNCTION_ARGS)
 	if (result == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_POINTER(result);
+}
+
+/* The columns of promo_draw.code_shard. */
+typedef enum ShardColumn
+{
+	SC_CAPACITY,
+	SC_USED,
+	SC_COUNT
+} ShardColumn;
+
+static const char *const shard_column_names[SC_COUNT] = {"capacity", "used"};
+static Oid	shard_columns_relid = InvalidOid;
+static AttrNumber shard_columns[SC_COUNT];
+
+/*
+ * Take one place from shard s of a code if it has room: ROW_UPDATED when
+ * taken, ROW_BUSY when another redeemer holds the shard (and wait is
+ * false), ROW_CHANGED when it changed meanwhile or is full.  *room says
+ * whether the shard had room in what has committed.
+ */
+static RowUpdateResult
+TakePlace(RowAccess *ra, text *code, int32 s, bool wait, bool *room)
+{
+	Datum		key[2] = {PointerGetDatum(code), Int32GetDatum(s)};
+	bool		isnull;
+	int64		used;
+	TupleTableSlot *next;
+
+	*room = false;
+	if (!RowFind(ra, key, false))
+		return ROW_CHANGED;
+	used = DatumGetInt64(RowGet(ra, shard_columns[SC_USED], &isnull));
+	if (used >= DatumGetInt64(RowGet(ra, shard_columns[SC_CAPACITY], &isnull)))
+		return ROW_CHANGED;
+	*room = true;
+	next = RowStart(ra, true);
+	next->tts_values[shard_columns[SC_USED] - 1] = Int64GetDatum(used + 1);
+	return RowTryUpdate(ra, wait);
+}
+
+/*
+ * claim_code_place(code, shards): take one place of a limited code's
+ * capacity and return the shard it came from, or NULL if no shard has room
+ * in what has committed (the code is exhausted).  Shards are tried from
+ * one that depends on the backend, passing over those other redeemers
+ * hold; when every shard with room is held, wait for the first.  The place
+ * is taken from the latest committed counts whatever the isolation level,
+ * so a limit is never exceeded.  The caller must be allowed to UPDATE
+ * promo_draw.code_shard.
+ */
+PG_FUNCTION_INFO_V1(claim_code_place);
+Datum
+claim_code_place(PG_FUNCTION_ARGS)
+{
+	text	   *code = PG_GETARG_TEXT_PP(0);
+	int32		shards = PG_GETARG_INT32(1);
+	int32		start;
+	RowAccess  *ra;
+	int32		taken = -1;
+
+	if (shards < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("shards must be at least 1")));
+	ra = RowAccessOpen("code_shard", true);
+	if (pg_class_aclcheck(RelationGetRelid(ra->rel), GetUserId(), ACL_UPDATE) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for table %s", RelationGetRelationName(ra->rel))));
+	RowColumns(ra, shard_column_names, SC_COUNT, &shard_columns_relid, shard_columns);
+	start = MyProcPid % shards;
+
+	while (taken < 0)
+	{
+		bool		any_room = false;
+		int32		first_busy = -1;
+		bool		room;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int32 i = 0; i < shards && taken < 0; i++)
+		{
+			int32		s = (start + i) % shards;
+
+			switch (TakePlace(ra, code, s, false, &room))
+			{
+				case ROW_UPDATED:
+					taken = s;
+					break;
+				case ROW_BUSY:
+					if (first_busy < 0)
+						first_busy = s;
+					break;
+				case ROW_CHANGED:
+					break;
+			}
+			any_room |= room;
+		}
+		if (taken >= 0)
+			break;
+		if (!any_room)
+			break;				/* exhausted */
+		/* every shard with room is held: queue for one, then look again */
+		if (first_busy >= 0 &&
+			TakePlace(ra, code, first_busy, true, &room) == ROW_UPDATED)
+			taken = first_busy;
+	}
+	RowAccessClose(ra);
+	if (taken < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(taken);
 }

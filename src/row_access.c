@@ -341,14 +341,15 @@ RowStart(RowAccess *ra, bool from_found)
 }
 
 /*
- * Replace the row found with the values started by RowStart, as UPDATE does
- * in READ COMMITTED: if another session is changing the row, wait for it.
- * Returns false, writing nothing, if the row was changed or deleted since it
- * was read: the caller reads it again and recomputes.  (A row found with
- * lock cannot have changed.)
+ * Replace the row found with the values started by RowStart.  With wait, as
+ * UPDATE does in READ COMMITTED: if another session is changing the row,
+ * wait for it.  Without, give up at once (ROW_BUSY) while another session
+ * holds the row.  ROW_CHANGED, writing nothing, if the row was changed or
+ * deleted since it was read: the caller reads it again and recomputes.  (A
+ * row found with lock cannot have changed.)
  */
-bool
-RowUpdate(RowAccess *ra)
+RowUpdateResult
+RowTryUpdate(RowAccess *ra, bool wait)
 {
 	TM_FailureData tmfd;
 	TM_Result	result;
@@ -361,15 +362,18 @@ RowUpdate(RowAccess *ra)
 
 	result = table_tuple_update(ra->rel, &ra->found->tts_tid, ra->next,
 								GetCurrentCommandId(true), GetLatestSnapshot(),
-								InvalidSnapshot, true, &tmfd, &lockmode,
+								InvalidSnapshot, wait, &tmfd, &lockmode,
 								&update_indexes);
 	switch (result)
 	{
 		case TM_Ok:
 			break;
+		case TM_BeingModified:
+			Assert(!wait);
+			return ROW_BUSY;
 		case TM_Updated:
 		case TM_Deleted:
-			return false;
+			return ROW_CHANGED;
 		case TM_SelfModified:
 			elog(ERROR, "row of \"%s\" already changed by this command",
 				 RelationGetRelationName(ra->rel));
@@ -386,7 +390,14 @@ RowUpdate(RowAccess *ra)
 
 	CommandCounterIncrement();
 	ra->estate->es_output_cid = GetCurrentCommandId(true);
-	return true;
+	return ROW_UPDATED;
+}
+
+/* RowTryUpdate, waiting for other writers; false if the row changed. */
+bool
+RowUpdate(RowAccess *ra)
+{
+	return RowTryUpdate(ra, true) == ROW_UPDATED;
 }
 
 /*

@@ -28,6 +28,14 @@ typedef struct RowAccess
 	int64		key[2];
 } RowAccess;
 
+/* What became of an update. */
+typedef enum RowUpdateResult
+{
+	ROW_UPDATED,
+	ROW_BUSY,					/* another session holds the row (no wait) */
+	ROW_CHANGED					/* changed or deleted since it was read */
+} RowUpdateResult;
+
 extern RowAccess *RowAccessOpen(const char *table, bool for_write);
 extern void RowAccessClose(RowAccess *ra);
 extern void RowColumns(RowAccess *ra, const char *const *names, int n,
@@ -35,6 +43,7 @@ extern void RowColumns(RowAccess *ra, const char *const *names, int n,
 extern bool RowFind(RowAccess *ra, Datum *key, bool lock);
 extern TupleTableSlot *RowStart(RowAccess *ra, bool from_found);
 extern bool RowUpdate(RowAccess *ra);
+extern RowUpdateResult RowTryUpdate(RowAccess *ra, bool wait);
 extern bool RowInsert(RowAccess *ra);
 
 /* The value of a column of the row found, by attribute number. */

@@ -4,10 +4,10 @@
  * exact limit that never serializes redeemers on one row.
  *
  * A limited code's capacity is split across up to 32 code_shard rows whose
- * capacities add up to the limit.  A redeemer takes one unit from a shard
+ * capacities add up to the limit.  A redeemer takes one place from a shard
  * with room, starting at a shard of its own backend and passing over shards
- * other redeemers hold (claim_row); only when every shard with room is held
- * does it wait, for one of them.  So the units taken never add up to more
+ * other redeemers hold (claim_code_place); only when every shard with room
+ * is held does it wait, for one of them.  So the units taken never add up to more
  * than the limit, a popular code has as many hot rows as shards, and its
  * redeemers rarely meet.  The code is exhausted when no shard has room in
  * what has committed.  An unlimited code touches no shared row at all:
@@ -205,9 +205,6 @@ DECLARE
 	v promo_draw.promo_code%ROWTYPE;
 	v_shard integer;
 	v_redeemed timestamptz;
-	v_start integer;
-	v_open bigint;
-	v_tid tid;
 	r promo_draw.redemption%ROWTYPE;
 BEGIN
 	IF redeem.code IS NULL OR redeem.customer_id IS NULL THEN
@@ -232,36 +229,21 @@ BEGIN
 			USING ERRCODE = 'PD013', DETAIL = format('It was redeemed at %s.', v_redeemed);
 	END IF;
 
-	-- a unit of the limit, from a shard no other redeemer holds: each
-	-- backend starts at a shard of its own and moves on past busy ones
+	-- a place of the limit, from a shard no other redeemer holds
 	IF v.max_redemptions IS NOT NULL THEN
-		v_start := pg_backend_pid() % v.shards;
-		LOOP
-			SELECT count(*), promo_draw.claim_row('promo_draw.code_shard',
-			           array_agg(s.ctid ORDER BY (s.shard + v.shards - v_start) % v.shards))
-			INTO v_open, v_tid
-			FROM promo_draw.code_shard s
-			WHERE s.code = v_code AND s.used < s.capacity;
-			IF v_open = 0 THEN
-				-- a concurrent call for the same customer may have taken the last place
-				SELECT rd.redeemed_at INTO v_redeemed FROM promo_draw.redemption rd
-				WHERE rd.code = v_code AND rd.customer_id = redeem.customer_id AND rd.cancelled_at IS NULL;
-				IF FOUND THEN
-					RAISE EXCEPTION 'customer % has already redeemed promotion code %', redeem.customer_id, v_code
-						USING ERRCODE = 'PD013', DETAIL = format('It was redeemed at %s.', v_redeemed);
-				END IF;
-				RAISE EXCEPTION 'promotion code % is exhausted', v_code
-					USING ERRCODE = 'PD014',
-					      DETAIL = format('All %s redemptions have been taken.', v.max_redemptions);
+		v_shard := promo_draw.claim_code_place(v_code, v.shards);
+		IF v_shard IS NULL THEN
+			-- a concurrent call for the same customer may have taken the last place
+			SELECT rd.redeemed_at INTO v_redeemed FROM promo_draw.redemption rd
+			WHERE rd.code = v_code AND rd.customer_id = redeem.customer_id AND rd.cancelled_at IS NULL;
+			IF FOUND THEN
+				RAISE EXCEPTION 'customer % has already redeemed promotion code %', redeem.customer_id, v_code
+					USING ERRCODE = 'PD013', DETAIL = format('It was redeemed at %s.', v_redeemed);
 			END IF;
-			-- NULL: every shard read was taken meanwhile; read them again
-			IF v_tid IS NOT NULL THEN
-				UPDATE promo_draw.code_shard s SET used = s.used + 1
-				WHERE s.ctid = v_tid AND s.code = v_code AND s.used < s.capacity
-				RETURNING s.shard INTO v_shard;
-				EXIT WHEN FOUND;
-			END IF;
-		END LOOP;
+			RAISE EXCEPTION 'promotion code % is exhausted', v_code
+				USING ERRCODE = 'PD014',
+				      DETAIL = format('All %s redemptions have been taken.', v.max_redemptions);
+		END IF;
 	END IF;
 
 	INSERT INTO promo_draw.redemption (code, customer_id, shard)
