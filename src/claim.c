@@ -2,30 +2,28 @@
  *
  * claim.c
  *	  Claiming one of several interchangeable rows without queueing behind
- *	  other claimers: a unit of a promotion code's limit, the next prize of
+ *	  other claimers: a place of a promotion code's limit, the next unit of
  *	  an instant win's pool.
  *
- * The claimer reads the rows that qualify (a shard with room, a unit not
- * yet given out) and passes their versions here, in the order it prefers.
- * The first version no other transaction holds is locked and returned; a
- * popular code or pool thus spreads its claimers over its rows instead of
- * lining them up on one.  When every candidate is held, the claimer waits
- * for the first holder, as a real lock wait (visible to the deadlock
- * detector and to pg_locks), and gets that row if the holder let it go
- * unchanged.
+ * A limited code's places are counters in code_shard rows, and taking one
+ * is an update of a counter: claim_code_place tries the shards in turn,
+ * from one of the backend's own, with updates that give up at once on a
+ * shard another redeemer holds.  A popular code thus spreads its
+ * redeemers over its shards instead of lining them up on one row.
  *
- * A limited promotion code's places are counters in code_shard rows, and
- * taking one is an update of the counter: claim_code_place tries the
- * shards in turn, from one of the backend's own, with updates that give up
- * at once on a shard another redeemer holds, and waits only when every
- * shard with room is held.  One update, no separate row lock.
+ * An instant win's units are claimed in shuffled order: the player reads
+ * the unclaimed units and passes their versions to claim_row, best first;
+ * the first version no other transaction holds is locked and returned.
  *
- * Only the exact version read is ever locked, never a newer one.  SELECT
- * ... FOR UPDATE instead follows a row to its latest version, locks it and
- * keeps the lock even when that version no longer qualifies (a shard that
- * filled up, a unit claimed meanwhile); two claimers each holding a full
- * shard the other waits for would deadlock.  Here a claimer that waits
- * holds nothing it did not claim.
+ * Both wait only when every candidate is held, for the first holder, as a
+ * real lock wait (visible to the deadlock detector and to pg_locks), and
+ * take that row if the holder let it go unchanged.  And both only ever
+ * lock or update the exact version they read, never a newer one.  SELECT
+ * ... FOR UPDATE (or UPDATE) instead follows a row to its latest version,
+ * locks it and keeps the lock even when that version no longer qualifies
+ * (a shard that filled up, a unit claimed meanwhile): two claimers each
+ * holding a full shard the other waits for would deadlock.  Here a
+ * claimer that waits holds nothing it did not claim.
  *
  *-------------------------------------------------------------------------
  */
