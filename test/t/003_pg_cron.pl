@@ -1,5 +1,6 @@
 # pg_cron draws a due draw by itself: run_due_draws() scheduled every minute
-# picks up the draw once it is ready and due, with nobody calling run_draw.
+# picks up the draw once it is ready and due, with nobody calling run_draw;
+# and expire_bonuses() records the expiry of a bonus past its time.
 use strict;
 use warnings;
 
@@ -25,6 +26,10 @@ $node->safe_psql('postgres', q{
 	SELECT promo_draw.add_prize(1, 'Prize', 100, 2);
 	SELECT count(promo_draw.award_tickets(1, c, c)) FROM generate_series(1, 20) c;
 	SELECT cron.schedule('promo-draws', '* * * * *', $$SELECT promo_draw.run_due_draws()$$);
+	-- a bonus that expires in five seconds, and one that does not
+	SELECT promo_draw.grant_bonus(7, 10, 30, expires_at => clock_timestamp() + interval '5 seconds');
+	SELECT promo_draw.grant_bonus(8, 10, 30, expires_at => now() + interval '1 day');
+	SELECT cron.schedule('promo-bonuses', '* * * * *', $$SELECT promo_draw.expire_bonuses()$$);
 });
 
 # a job fires at the next minute boundary (0-60 s); allow two of them
@@ -43,6 +48,13 @@ is($node->safe_psql('postgres',
 is($node->safe_psql('postgres',
 		"SELECT bool_and(ok) FROM promo_draw.verify_draw(1)"),
 	't', 'and the draw verifies');
+
+ok($node->poll_query_until('postgres',
+		"SELECT status = 'expired' FROM promo_draw.bonus WHERE customer_id = 7"),
+	'pg_cron recorded the expiry of the bonus past its time');
+is($node->safe_psql('postgres',
+		"SELECT status || ' ' || (ended_at IS NULL) FROM promo_draw.bonus WHERE customer_id = 8"),
+	'active true', 'and left the other one active');
 
 $node->stop;
 done_testing();
