@@ -37,6 +37,11 @@ SQL_PIECES = \
 	src/sql/bonus.sql \
 	src/sql/privileges.sql
 
+# Released install scripts and the upgrade scripts are kept as they are;
+# the current install script is built.
+DATA = \
+	$(EXTENSION)--0.1.0.sql \
+	$(EXTENSION)--0.1.0--0.2.0.sql
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS = \

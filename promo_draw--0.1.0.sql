@@ -1,0 +1,816 @@
+-- promo_draw 0.1.0 install script, as released (kept for upgrade tests and old installs).
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION promo_draw CASCADE" to load this file. \quit
+
+COMMENT ON SCHEMA promo_draw IS
+	'promo_draw: prize draws, stake-to-ticket rules, promotion codes, instant wins and playthrough bonuses';
+
+/*
+ * Aggregates that keep only the best ticket(s) of a group (src/best_ticket.c).
+ * Pure functions: every role may use them.
+ */
+
+CREATE FUNCTION promo_draw.ticket_larger(uuid, uuid) RETURNS uuid
+	AS 'MODULE_PATHNAME', 'ticket_larger'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION promo_draw.ticket_larger(uuid, uuid) IS
+	'the better (greater) of two tickets; transition and combine function of best_ticket';
+
+CREATE AGGREGATE promo_draw.best_ticket(ticket uuid) (
+	SFUNC = promo_draw.ticket_larger,
+	STYPE = uuid,
+	COMBINEFUNC = promo_draw.ticket_larger,
+	SORTOP = OPERATOR(pg_catalog.>),
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE promo_draw.best_ticket(uuid) IS
+	'the best ticket of the group: the greatest in uuid order; NULL tickets are skipped';
+
+CREATE FUNCTION promo_draw.best_tickets_trans(internal, uuid, integer) RETURNS internal
+	AS 'MODULE_PATHNAME', 'best_tickets_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION promo_draw.best_tickets_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'best_tickets_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION promo_draw.best_tickets_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'best_tickets_serialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION promo_draw.best_tickets_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'best_tickets_deserialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION promo_draw.best_tickets_final(internal) RETURNS uuid[]
+	AS 'MODULE_PATHNAME', 'best_tickets_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION promo_draw.best_tickets_trans(internal, uuid, integer) IS
+	'transition function of best_tickets';
+COMMENT ON FUNCTION promo_draw.best_tickets_combine(internal, internal) IS
+	'combine function of best_tickets';
+COMMENT ON FUNCTION promo_draw.best_tickets_serialize(internal) IS
+	'serialization function of best_tickets';
+COMMENT ON FUNCTION promo_draw.best_tickets_deserialize(bytea, internal) IS
+	'deserialization function of best_tickets; rejects malformed states';
+COMMENT ON FUNCTION promo_draw.best_tickets_final(internal) IS
+	'final function of best_tickets';
+
+CREATE AGGREGATE promo_draw.best_tickets(ticket uuid, k integer) (
+	SFUNC = promo_draw.best_tickets_trans,
+	STYPE = internal,
+	SSPACE = 96,
+	FINALFUNC = promo_draw.best_tickets_final,
+	COMBINEFUNC = promo_draw.best_tickets_combine,
+	SERIALFUNC = promo_draw.best_tickets_serialize,
+	DESERIALFUNC = promo_draw.best_tickets_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE promo_draw.best_tickets(uuid, integer) IS
+	'the k (1 to 1000) best distinct tickets of the group, best first; NULL tickets are skipped';
+
+CREATE FUNCTION promo_draw.stake_tickets_trans(internal, numeric, numeric) RETURNS internal
+	AS 'MODULE_PATHNAME', 'stake_tickets_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION promo_draw.stake_tickets_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'stake_tickets_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION promo_draw.stake_tickets_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'stake_tickets_serialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION promo_draw.stake_tickets_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'stake_tickets_deserialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION promo_draw.stake_tickets_final(internal) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'stake_tickets_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION promo_draw.stake_tickets_trans(internal, numeric, numeric) IS
+	'transition function of stake_tickets';
+COMMENT ON FUNCTION promo_draw.stake_tickets_combine(internal, internal) IS
+	'combine function of stake_tickets';
+COMMENT ON FUNCTION promo_draw.stake_tickets_serialize(internal) IS
+	'serialization function of stake_tickets';
+COMMENT ON FUNCTION promo_draw.stake_tickets_deserialize(bytea, internal) IS
+	'deserialization function of stake_tickets; rejects malformed states';
+COMMENT ON FUNCTION promo_draw.stake_tickets_final(internal) IS
+	'final function of stake_tickets';
+
+CREATE AGGREGATE promo_draw.stake_tickets(amount numeric, stake_per_ticket numeric) (
+	SFUNC = promo_draw.stake_tickets_trans,
+	STYPE = internal,
+	SSPACE = 64,
+	FINALFUNC = promo_draw.stake_tickets_final,
+	COMBINEFUNC = promo_draw.stake_tickets_combine,
+	SERIALFUNC = promo_draw.stake_tickets_serialize,
+	DESERIALFUNC = promo_draw.stake_tickets_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE promo_draw.stake_tickets(numeric, numeric) IS
+	'tickets bought by the group''s stakes: floor(sum(amount) / stake_per_ticket), exact; 0 for no stakes';
+
+/*
+ * Prize draws: tables.
+ *
+ * Hot tables (entry, partition_mark, result, notification) have no foreign
+ * keys: a foreign-key check would lock the draw row on every bet, which is
+ * the hot row this design avoids; the functions keep them consistent.
+ */
+
+CREATE TABLE promo_draw.draw (
+	draw_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+	opens_at timestamptz NOT NULL,
+	closes_at timestamptz NOT NULL,
+	draw_at timestamptz NOT NULL,
+	status text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'drawn', 'cancelled')),
+	partitions integer NOT NULL DEFAULT 0 CHECK (partitions BETWEEN 0 AND 1024),
+	max_wins_per_customer integer NOT NULL DEFAULT 1
+		CHECK (max_wins_per_customer BETWEEN 1 AND 1000),
+	stake_per_ticket numeric CHECK (stake_per_ticket > 0 AND stake_per_ticket < 'Infinity'),
+	min_stake numeric NOT NULL DEFAULT 0 CHECK (min_stake >= 0 AND min_stake < 'Infinity'),
+	max_tickets_per_customer bigint CHECK (max_tickets_per_customer > 0),
+	milestones integer[] NOT NULL DEFAULT '{1,10}',
+	requires_opt_in boolean NOT NULL DEFAULT false,
+	default_prize text,
+	lose_message text NOT NULL DEFAULT 'Better luck next time',
+	eligibility regprocedure,
+	seed bytea NOT NULL CHECK (length(seed) = 32),
+	seed_hash bytea NOT NULL CHECK (length(seed_hash) = 32),
+	created_by regrole NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT now(),
+	ready_at timestamptz,
+	drawn_at timestamptz,
+	participants bigint,
+	tickets_total numeric,
+	cancelled_at timestamptz,
+	cancel_reason text,
+	CHECK (opens_at < closes_at),
+	CHECK (draw_at >= closes_at),
+	CHECK ((status = 'drawn') = (drawn_at IS NOT NULL)),
+	CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL))
+);
+CREATE INDEX draw_open_draw_at_idx ON promo_draw.draw (draw_at) WHERE status = 'open';
+COMMENT ON TABLE promo_draw.draw IS
+	'one row per prize draw; seed is readable by the extension owner only, and revealed in draw_reveal once drawn';
+COMMENT ON COLUMN promo_draw.draw.seed IS
+	'32 secret bytes from pg_strong_random(); every ticket is HMAC-SHA256(seed, draw || customer || n)';
+COMMENT ON COLUMN promo_draw.draw.seed_hash IS 'sha256(seed), public from creation: the commitment to the seed';
+COMMENT ON COLUMN promo_draw.draw.partitions IS
+	'ingest partitions 0 .. partitions - 1 that must call close_partition before the draw is ready; 0 = none';
+COMMENT ON COLUMN promo_draw.draw.ready_at IS
+	'when the last ingest partition reported (draws with partitions > 0)';
+COMMENT ON COLUMN promo_draw.draw.participants IS 'customers holding tickets in the draw, recorded when it was drawn';
+COMMENT ON COLUMN promo_draw.draw.tickets_total IS 'tickets held in the draw, recorded when it was drawn';
+COMMENT ON COLUMN promo_draw.draw.created_by IS 'the role that created the draw';
+
+CREATE TABLE promo_draw.prize (
+	prize_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	draw_id bigint NOT NULL REFERENCES promo_draw.draw,
+	name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+	value numeric NOT NULL CHECK (value >= 0 AND value < 'Infinity'),
+	quantity integer NOT NULL CHECK (quantity BETWEEN 1 AND 10000000),
+	payload jsonb NOT NULL DEFAULT '{}'
+);
+CREATE INDEX prize_draw_id_idx ON promo_draw.prize (draw_id);
+COMMENT ON TABLE promo_draw.prize IS
+	'the prize table of a draw: prizes go out by value, most valuable first, each quantity times';
+
+-- The entry's invariants (0 <= stake_tickets <= tickets, at most
+-- max_wins_per_customer best tickets, none without tickets) are checked by
+-- the C code before every write: a CHECK constraint here would be compiled
+-- anew on every bet.
+CREATE TABLE promo_draw.entry (
+	draw_id bigint NOT NULL,
+	customer_id bigint NOT NULL,
+	tickets bigint NOT NULL DEFAULT 0,
+	stake numeric NOT NULL DEFAULT 0,
+	stake_tickets bigint NOT NULL DEFAULT 0,
+	best uuid[] NOT NULL DEFAULT '{}',
+	opted_in boolean NOT NULL DEFAULT false,
+	PRIMARY KEY (draw_id, customer_id)
+) WITH (fillfactor = 80);
+COMMENT ON TABLE promo_draw.entry IS
+	'one row per customer of a draw: ticket count and only the best tickets, so storage does not grow with tickets';
+COMMENT ON COLUMN promo_draw.entry.best IS
+	'the best max_wins_per_customer ticket values, best first; secret until the draw has run (see entry_reveal)';
+COMMENT ON COLUMN promo_draw.entry.stake_tickets IS 'tickets issued from stake (part of tickets)';
+
+CREATE TABLE promo_draw.partition_mark (
+	draw_id bigint NOT NULL,
+	partition integer NOT NULL CHECK (partition >= 0),
+	last_offset bigint,
+	closed_at timestamptz,
+	PRIMARY KEY (draw_id, partition)
+);
+COMMENT ON TABLE promo_draw.partition_mark IS
+	'per draw and ingest partition: last source offset applied, and when the partition reported the draw time';
+
+CREATE TABLE promo_draw.result (
+	draw_id bigint NOT NULL,
+	place bigint NOT NULL CHECK (place > 0),
+	customer_id bigint NOT NULL,
+	ticket uuid NOT NULL,
+	prize_id bigint,
+	outcome text NOT NULL CHECK (outcome IN ('won', 'default', 'lost', 'ineligible')),
+	CHECK ((outcome = 'won') = (prize_id IS NOT NULL)),
+	PRIMARY KEY (draw_id, place)
+);
+-- No index by customer: a draw writes its results in place order, and a
+-- second index in customer order would triple the cost of writing a large
+-- draw (README, "Reporting").  Sites that look up single customers often can
+-- add CREATE INDEX ON promo_draw.result (customer_id, draw_id).
+COMMENT ON TABLE promo_draw.result IS
+	'one row per winning ticket and one per customer who won nothing; place is the rank of the ticket in the draw';
+
+CREATE TABLE promo_draw.notification (
+	notification_id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+	customer_id bigint NOT NULL,
+	draw_id bigint,
+	kind text NOT NULL,
+	payload jsonb NOT NULL DEFAULT '{}',
+	created_at timestamptz NOT NULL DEFAULT now(),
+	delivered_at timestamptz
+);
+CREATE INDEX notification_undelivered_idx ON promo_draw.notification (notification_id)
+	WHERE delivered_at IS NULL;
+-- a draw writes its messages together, so BRIN finds them for next to
+-- nothing per row
+CREATE INDEX notification_draw_idx ON promo_draw.notification USING brin (draw_id)
+	WITH (autosummarize = on);
+COMMENT ON TABLE promo_draw.notification IS
+	'outbox of customer messages, in notification_id order; take_notifications() hands each out once';
+
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw_draw_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize_prize_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.entry', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.partition_mark', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.result', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.notification', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.notification_notification_id_seq', '');
+
+/*
+ * Prize draws: functions.  Functions that write are SECURITY DEFINER with a
+ * pinned search_path, so application roles need no rights on the tables.
+ */
+
+CREATE FUNCTION promo_draw.new_seed() RETURNS bytea
+	AS 'MODULE_PATHNAME', 'new_seed'
+	LANGUAGE C VOLATILE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION promo_draw.new_seed() IS
+	'32 bytes from pg_strong_random() for a new draw''s seed; fails rather than fall back to a weaker source';
+
+CREATE FUNCTION promo_draw.calling_role() RETURNS regrole
+	AS 'MODULE_PATHNAME', 'calling_role'
+	LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION promo_draw.calling_role() IS
+	'the role calling promo_draw, as seen from inside its SECURITY DEFINER functions';
+
+CREATE FUNCTION promo_draw.create_draw(
+	name text,
+	closes_at timestamptz,
+	draw_at timestamptz DEFAULT NULL,
+	opens_at timestamptz DEFAULT now(),
+	stake_per_ticket numeric DEFAULT NULL,
+	max_wins_per_customer integer DEFAULT 1,
+	partitions integer DEFAULT 0,
+	requires_opt_in boolean DEFAULT false,
+	milestones integer[] DEFAULT '{1,10}',
+	min_stake numeric DEFAULT 0,
+	max_tickets_per_customer bigint DEFAULT NULL,
+	default_prize text DEFAULT NULL,
+	lose_message text DEFAULT 'Better luck next time',
+	eligibility regprocedure DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_caller regrole := promo_draw.calling_role();
+	v_draw_id bigint;
+	v_milestones integer[];
+	v_signature_ok boolean;
+BEGIN
+	IF create_draw.name IS NULL OR create_draw.closes_at IS NULL OR create_draw.opens_at IS NULL
+	   OR create_draw.max_wins_per_customer IS NULL OR create_draw.partitions IS NULL
+	   OR create_draw.requires_opt_in IS NULL OR create_draw.milestones IS NULL
+	   OR create_draw.min_stake IS NULL OR create_draw.lose_message IS NULL THEN
+		RAISE EXCEPTION 'only draw_at, stake_per_ticket, max_tickets_per_customer, default_prize and eligibility may be null'
+			USING ERRCODE = 'null_value_not_allowed',
+			      DETAIL = 'NULL means "none" for those; every other setting needs a value.';
+	END IF;
+	IF length(create_draw.name) NOT BETWEEN 1 AND 200 THEN
+		RAISE EXCEPTION 'a draw name must be 1 to 200 characters long'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF create_draw.opens_at >= create_draw.closes_at THEN
+		RAISE EXCEPTION 'a draw must open before it closes'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('opens_at is %s and closes_at is %s.', create_draw.opens_at, create_draw.closes_at);
+	END IF;
+	IF create_draw.draw_at < create_draw.closes_at THEN
+		RAISE EXCEPTION 'a draw cannot run before it closes'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('draw_at is %s and closes_at is %s.', create_draw.draw_at, create_draw.closes_at);
+	END IF;
+	IF create_draw.stake_per_ticket IS NOT NULL
+	   AND NOT (create_draw.stake_per_ticket > 0 AND create_draw.stake_per_ticket < 'Infinity') THEN
+		RAISE EXCEPTION 'stake_per_ticket must be a positive finite number'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The stake per ticket given was %s.', create_draw.stake_per_ticket);
+	END IF;
+	IF NOT (create_draw.min_stake >= 0 AND create_draw.min_stake < 'Infinity') THEN
+		RAISE EXCEPTION 'min_stake must be a finite number, zero or more'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The minimum stake given was %s.', create_draw.min_stake);
+	END IF;
+	IF create_draw.max_wins_per_customer NOT BETWEEN 1 AND 1000 THEN
+		RAISE EXCEPTION 'max_wins_per_customer must be between 1 and 1000'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF create_draw.partitions NOT BETWEEN 0 AND 1024 THEN
+		RAISE EXCEPTION 'partitions must be between 0 and 1024'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF create_draw.max_tickets_per_customer < 1 THEN
+		RAISE EXCEPTION 'max_tickets_per_customer must be at least 1'
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Leave it NULL for no cap.';
+	END IF;
+	IF array_position(create_draw.milestones, NULL) IS NOT NULL
+	   OR EXISTS (SELECT FROM unnest(create_draw.milestones) m WHERE m < 1) THEN
+		RAISE EXCEPTION 'milestones must be ticket counts of 1 or more'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The milestones given were %s.', create_draw.milestones);
+	END IF;
+	SELECT coalesce(array_agg(DISTINCT m ORDER BY m), '{}') INTO v_milestones
+	FROM unnest(create_draw.milestones) m;
+
+	IF create_draw.eligibility IS NOT NULL THEN
+		SELECT p.pronargs = 1 AND p.proargtypes[0] = 'bigint'::regtype
+		       AND p.prorettype = 'boolean'::regtype AND NOT p.proretset AND p.prokind = 'f'
+		INTO v_signature_ok
+		FROM pg_proc p WHERE p.oid = create_draw.eligibility;
+		IF NOT v_signature_ok THEN
+			RAISE EXCEPTION 'eligibility must be a function taking a bigint and returning a boolean'
+				USING ERRCODE = 'invalid_parameter_value',
+				      DETAIL = format('%s does not.', create_draw.eligibility);
+		END IF;
+		IF NOT has_function_privilege(v_caller, create_draw.eligibility, 'EXECUTE') THEN
+			RAISE EXCEPTION 'permission denied for function %', create_draw.eligibility
+				USING ERRCODE = 'insufficient_privilege',
+				      DETAIL = format('Role %s may not execute the eligibility function it named.', v_caller);
+		END IF;
+	END IF;
+
+	-- the seed goes straight from pg_strong_random() into the row
+	INSERT INTO promo_draw.draw (name, opens_at, closes_at, draw_at, partitions,
+		max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer,
+		milestones, requires_opt_in, default_prize, lose_message, eligibility,
+		seed, seed_hash, created_by)
+	SELECT create_draw.name, create_draw.opens_at, create_draw.closes_at,
+		coalesce(create_draw.draw_at, create_draw.closes_at), create_draw.partitions,
+		create_draw.max_wins_per_customer, create_draw.stake_per_ticket, create_draw.min_stake,
+		create_draw.max_tickets_per_customer, v_milestones, create_draw.requires_opt_in,
+		create_draw.default_prize, create_draw.lose_message, create_draw.eligibility,
+		s.seed, sha256(s.seed), v_caller
+	FROM promo_draw.new_seed() AS s(seed)
+	RETURNING draw.draw_id INTO v_draw_id;
+
+	INSERT INTO promo_draw.partition_mark (draw_id, partition)
+	SELECT v_draw_id, p FROM generate_series(0, create_draw.partitions - 1) p;
+
+	RETURN v_draw_id;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric,
+	integer, integer, boolean, integer[], numeric, bigint, text, text, regprocedure) IS
+	'create a prize draw with a fresh secret seed; returns its draw_id';
+
+CREATE FUNCTION promo_draw.add_prize(draw_id bigint, name text, value numeric,
+	quantity integer DEFAULT 1, payload jsonb DEFAULT '{}')
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_status text;
+	v_prize_id bigint;
+BEGIN
+	IF add_prize.draw_id IS NULL OR add_prize.name IS NULL OR add_prize.value IS NULL
+	   OR add_prize.quantity IS NULL OR add_prize.payload IS NULL THEN
+		RAISE EXCEPTION 'add_prize arguments must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- the row lock orders this with run_draw, which reads the prizes
+	SELECT d.status INTO v_status FROM promo_draw.draw d
+	WHERE d.draw_id = add_prize.draw_id FOR SHARE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'draw % does not exist', add_prize.draw_id USING ERRCODE = 'PD001';
+	ELSIF v_status = 'drawn' THEN
+		RAISE EXCEPTION 'draw % has already been drawn', add_prize.draw_id
+			USING ERRCODE = 'PD003',
+			      HINT = 'Its prize table cannot change any more.';
+	ELSIF v_status = 'cancelled' THEN
+		RAISE EXCEPTION 'draw % was cancelled', add_prize.draw_id USING ERRCODE = 'PD005';
+	END IF;
+	IF length(add_prize.name) NOT BETWEEN 1 AND 200 THEN
+		RAISE EXCEPTION 'a prize name must be 1 to 200 characters long'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF NOT (add_prize.value >= 0 AND add_prize.value < 'Infinity') THEN
+		RAISE EXCEPTION 'a prize value must be a finite number, zero or more'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The value given was %s.', add_prize.value);
+	END IF;
+	IF add_prize.quantity NOT BETWEEN 1 AND 10000000 THEN
+		RAISE EXCEPTION 'quantity must be between 1 and 10000000'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The quantity given was %s.', add_prize.quantity);
+	END IF;
+	INSERT INTO promo_draw.prize (draw_id, name, value, quantity, payload)
+	VALUES (add_prize.draw_id, add_prize.name, add_prize.value, add_prize.quantity, add_prize.payload)
+	RETURNING prize.prize_id INTO v_prize_id;
+	RETURN v_prize_id;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.add_prize(bigint, text, numeric, integer, jsonb) IS
+	'add a prize (quantity units of it) to a draw that has not been drawn; returns its prize_id';
+
+CREATE FUNCTION promo_draw.opt_in(draw_id bigint, customer_id bigint) RETURNS void
+	AS 'MODULE_PATHNAME', 'opt_in'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.opt_in(bigint, bigint) IS
+	'the customer takes part in a draw that requires opt-in; refused once the draw is ready';
+
+CREATE FUNCTION promo_draw.award_tickets(draw_id bigint, customer_id bigint, n bigint DEFAULT 1)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'award_tickets'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.award_tickets(bigint, bigint, bigint) IS
+	'give a customer n (1 to 10,000,000) more tickets, capped by max_tickets_per_customer; returns the customer''s ticket count';
+
+CREATE FUNCTION promo_draw.close_partition(draw_id bigint, partition integer) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'close_partition'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.close_partition(bigint, integer) IS
+	'an ingest partition reports the draw time; returns true once every partition has reported and the draw is ready';
+
+CREATE FUNCTION promo_draw.run_draw(draw_id bigint)
+	RETURNS TABLE (place bigint, customer_id bigint, ticket uuid, prize_id bigint,
+	               prize text, outcome text)
+	AS 'MODULE_PATHNAME', 'run_draw'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.run_draw(bigint) IS
+	'draw a ready draw and return its results by place; again, returns the stored results and writes nothing';
+
+CREATE FUNCTION promo_draw.run_due_draws() RETURNS integer
+	AS 'MODULE_PATHNAME', 'run_due_draws'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.run_due_draws() IS
+	'draw every ready draw whose draw_at has passed (for pg_cron, every minute); returns how many it drew';
+
+CREATE FUNCTION promo_draw.cancel_draw(draw_id bigint, reason text DEFAULT NULL) RETURNS void
+	AS 'MODULE_PATHNAME', 'cancel_draw'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.cancel_draw(bigint, text) IS
+	'cancel a draw that has not been drawn: it takes no more tickets and will never be drawn';
+
+CREATE FUNCTION promo_draw.take_notifications(max_count integer DEFAULT 100)
+	RETURNS SETOF promo_draw.notification
+	LANGUAGE sql VOLATILE STRICT SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH picked AS (
+		SELECT n.notification_id FROM promo_draw.notification n
+		WHERE n.delivered_at IS NULL
+		ORDER BY n.notification_id
+		LIMIT max_count
+		FOR UPDATE SKIP LOCKED
+	), taken AS (
+		UPDATE promo_draw.notification n SET delivered_at = now()
+		FROM picked WHERE n.notification_id = picked.notification_id
+		RETURNING n.*
+	)
+	SELECT * FROM taken ORDER BY notification_id
+$$;
+COMMENT ON FUNCTION promo_draw.take_notifications(integer) IS
+	'hand out up to max_count undelivered customer messages in notification_id order and mark them delivered; concurrent consumers never get the same one';
+
+/*
+ * What may be read once a draw is drawn.  Until then the seed and the
+ * customers' best tickets are secret: together they would tell who wins.
+ * security_barrier keeps a caller's functions from seeing filtered rows.
+ */
+CREATE VIEW promo_draw.draw_reveal WITH (security_barrier) AS
+SELECT d.draw_id, d.seed, d.seed_hash, d.drawn_at
+FROM promo_draw.draw d
+WHERE d.status = 'drawn';
+COMMENT ON VIEW promo_draw.draw_reveal IS
+	'the seed of every drawn draw, for anyone to recompute its tickets and results';
+
+CREATE VIEW promo_draw.entry_reveal WITH (security_barrier) AS
+SELECT e.draw_id, e.customer_id, e.tickets, e.best, e.opted_in
+FROM promo_draw.entry e
+JOIN promo_draw.draw d ON d.draw_id = e.draw_id
+WHERE d.status = 'drawn';
+COMMENT ON VIEW promo_draw.entry_reveal IS
+	'customers'' ticket counts and best tickets in drawn draws';
+
+CREATE VIEW promo_draw.draw_summary AS
+SELECT d.draw_id, d.name, d.status, d.opens_at, d.closes_at, d.draw_at, d.drawn_at,
+       coalesce(d.participants, e.participants) AS participants,
+       coalesce(d.tickets_total, e.tickets) AS tickets,
+       coalesce(p.prize_units, 0) AS prize_units,
+       coalesce(p.prize_value, 0) AS prize_value,
+       coalesce(r.won, 0) AS won,
+       coalesce(r.defaulted, 0) AS "default",
+       coalesce(r.lost, 0) AS lost,
+       coalesce(r.ineligible, 0) AS ineligible,
+       coalesce(r.value_won, 0) AS value_won
+FROM promo_draw.draw d
+LEFT JOIN LATERAL (
+	SELECT count(*) AS participants, sum(e.tickets) AS tickets
+	FROM promo_draw.entry e
+	WHERE e.draw_id = d.draw_id AND e.tickets > 0 AND (e.opted_in OR NOT d.requires_opt_in)
+) e ON true
+LEFT JOIN LATERAL (
+	SELECT sum(p.quantity) AS prize_units, sum(p.value * p.quantity) AS prize_value
+	FROM promo_draw.prize p WHERE p.draw_id = d.draw_id
+) p ON true
+LEFT JOIN LATERAL (
+	SELECT count(*) FILTER (WHERE r.outcome = 'won') AS won,
+	       count(*) FILTER (WHERE r.outcome = 'default') AS defaulted,
+	       count(*) FILTER (WHERE r.outcome = 'lost') AS lost,
+	       count(*) FILTER (WHERE r.outcome = 'ineligible') AS ineligible,
+	       sum(pz.value) FILTER (WHERE r.outcome = 'won') AS value_won
+	FROM promo_draw.result r
+	LEFT JOIN promo_draw.prize pz ON pz.prize_id = r.prize_id
+	WHERE r.draw_id = d.draw_id
+) r ON true;
+COMMENT ON VIEW promo_draw.draw_summary IS
+	'one row per draw: participants, tickets, prizes on offer and given, outcomes';
+
+CREATE VIEW promo_draw.customer_result AS
+SELECT r.draw_id, d.name AS draw_name, r.customer_id, r.place, r.outcome,
+       CASE r.outcome WHEN 'won' THEN p.name WHEN 'default' THEN d.default_prize END AS prize,
+       p.value AS prize_value, p.payload AS prize_payload, r.ticket, d.drawn_at
+FROM promo_draw.result r
+JOIN promo_draw.draw d ON d.draw_id = r.draw_id
+LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id;
+COMMENT ON VIEW promo_draw.customer_result IS
+	'every draw result with the draw and prize it names; filter by customer_id';
+
+/*
+ * verify_draw: recompute a drawn draw in plain SQL with pgcrypto, from its
+ * revealed seed, its entries and its prize table, independently of the C
+ * code that drew it.  The body is bound when the extension is created, so
+ * it needs no search_path.  The 'ineligible' decisions are taken as
+ * recorded (the eligibility function answered at draw time), but each must
+ * sit where the draw would have asked: at a would-be winner's first ticket
+ * while prizes remained, or at the best ticket of a customer about to get
+ * the default prize.
+ */
+CREATE FUNCTION promo_draw.verify_draw(draw_id bigint)
+RETURNS TABLE (check_name text, ok boolean, detail text)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+WITH d AS (
+	SELECT q.id AS draw_id, dr.status, dr.max_wins_per_customer AS m, dr.requires_opt_in,
+	       dr.default_prize, dr.participants, dr.tickets_total, dr.seed_hash,
+	       rv.seed
+	FROM (VALUES (verify_draw.draw_id)) AS q(id)
+	LEFT JOIN promo_draw.draw dr ON dr.draw_id = q.id
+	LEFT JOIN promo_draw.draw_reveal rv ON rv.draw_id = q.id
+),
+entries AS (
+	SELECT e.customer_id, e.tickets, e.best, e.opted_in
+	FROM promo_draw.entry_reveal e
+	WHERE e.draw_id = verify_draw.draw_id
+),
+recomputed AS (
+	SELECT e.customer_id,
+	       (array_agg(DISTINCT encode(substr(hmac(int8send(d.draw_id) || int8send(e.customer_id)
+	                                              || int8send(j), d.seed, 'sha256'), 1, 16), 'hex')::uuid
+	                  ORDER BY encode(substr(hmac(int8send(d.draw_id) || int8send(e.customer_id)
+	                                              || int8send(j), d.seed, 'sha256'), 1, 16), 'hex')::uuid DESC)
+	       )[1:d.m] AS best
+	FROM d, entries e, generate_series(1, e.tickets) j
+	GROUP BY e.customer_id, d.m
+),
+ticket_check AS (
+	SELECT count(*) AS checked,
+	       count(*) FILTER (WHERE e.best IS DISTINCT FROM coalesce(r.best, '{}')) AS wrong,
+	       min(e.customer_id) FILTER (WHERE e.best IS DISTINCT FROM coalesce(r.best, '{}')) AS first_wrong
+	FROM entries e LEFT JOIN recomputed r ON r.customer_id = e.customer_id
+),
+ordered AS (
+	SELECT e.customer_id, b.ticket, b.rank,
+	       row_number() OVER w AS place,
+	       coalesce(lag(b.ticket) OVER w = b.ticket, false) AS repeat
+	FROM d, entries e, unnest(e.best) WITH ORDINALITY AS b(ticket, rank)
+	WHERE e.tickets > 0 AND (e.opted_in OR NOT d.requires_opt_in)
+	WINDOW w AS (ORDER BY b.ticket DESC, e.customer_id)
+),
+stored AS (
+	SELECT r.place, r.customer_id, r.ticket, r.prize_id, r.outcome
+	FROM promo_draw.result r
+	WHERE r.draw_id = verify_draw.draw_id
+),
+ineligible AS (
+	SELECT DISTINCT s.customer_id FROM stored s WHERE s.outcome = 'ineligible'
+),
+units AS (
+	SELECT p.prize_id, row_number() OVER (ORDER BY p.value DESC, p.prize_id, u) AS k
+	FROM promo_draw.prize p, generate_series(1, p.quantity) u
+	WHERE p.draw_id = verify_draw.draw_id
+),
+candidates AS (
+	SELECT o.place, o.customer_id, o.ticket, row_number() OVER (ORDER BY o.place) AS k
+	FROM ordered o
+	WHERE NOT o.repeat AND o.customer_id NOT IN (SELECT i.customer_id FROM ineligible i)
+),
+won AS (
+	SELECT c.place, c.customer_id, c.ticket, u.prize_id, 'won'::text AS outcome
+	FROM candidates c JOIN units u ON u.k = c.k
+),
+first_ticket AS (
+	SELECT DISTINCT ON (o.customer_id) o.place, o.customer_id, o.ticket
+	FROM ordered o
+	WHERE NOT o.repeat
+	ORDER BY o.customer_id, o.place
+),
+prize_ineligible AS (
+	-- asked while prizes remained, at their first ticket that counts
+	SELECT f.place, f.customer_id, f.ticket, NULL::bigint AS prize_id, 'ineligible'::text AS outcome
+	FROM first_ticket f
+	WHERE f.customer_id IN (SELECT i.customer_id FROM ineligible i)
+	  AND (SELECT count(*) FROM won w WHERE w.place < f.place) < (SELECT count(*) FROM units)
+),
+consolation AS (
+	-- everyone else who won nothing, at their best ticket: the default
+	-- prize (for which eligibility was asked) or the lose message
+	SELECT o.place, o.customer_id, o.ticket, NULL::bigint AS prize_id,
+	       CASE WHEN d.default_prize IS NULL THEN 'lost'
+	            WHEN o.customer_id IN (SELECT i.customer_id FROM ineligible i) THEN 'ineligible'
+	            ELSE 'default' END AS outcome
+	FROM d, ordered o
+	WHERE o.rank = 1
+	  AND o.customer_id NOT IN (SELECT w.customer_id FROM won w)
+	  AND o.customer_id NOT IN (SELECT p.customer_id FROM prize_ineligible p)
+),
+expected AS (
+	SELECT * FROM won UNION ALL SELECT * FROM prize_ineligible UNION ALL SELECT * FROM consolation
+),
+result_diff AS (
+	SELECT count(*) AS differing, min(x.place) AS first_place
+	FROM ((SELECT * FROM stored EXCEPT ALL SELECT * FROM expected)
+	      UNION ALL
+	      (SELECT * FROM expected EXCEPT ALL SELECT * FROM stored)) x
+),
+participation AS (
+	SELECT count(*) AS participants, coalesce(sum(e.tickets), 0) AS tickets
+	FROM d, entries e
+	WHERE e.tickets > 0 AND (e.opted_in OR NOT d.requires_opt_in)
+),
+messages AS (
+	SELECT n.customer_id, n.kind
+	FROM promo_draw.notification n
+	WHERE n.draw_id = verify_draw.draw_id AND n.kind IN ('won', 'default', 'lost')
+),
+message_check AS (
+	SELECT (SELECT count(*) FROM stored s WHERE s.outcome <> 'ineligible') AS expected,
+	       (SELECT count(*) FROM messages) AS found,
+	       (SELECT count(*) FROM (
+	           (SELECT s.customer_id, s.outcome FROM stored s WHERE s.outcome <> 'ineligible'
+	            EXCEPT ALL
+	            SELECT m.customer_id, m.kind FROM messages m)) x) AS missing
+)
+SELECT 'drawn', coalesce(d.status = 'drawn', false),
+       CASE WHEN d.status IS NULL THEN format('There is no draw %s.', d.draw_id)
+            WHEN d.status = 'drawn' THEN 'The draw has run and its seed is revealed.'
+            ELSE format('The draw is %s: its seed is still secret, so nothing can be verified yet.', d.status) END
+FROM d
+UNION ALL
+SELECT 'seed', coalesce(digest(d.seed, 'sha256') = d.seed_hash, false),
+       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+            WHEN digest(d.seed, 'sha256') = d.seed_hash THEN 'sha256(seed) equals the seed_hash published when the draw was created.'
+            ELSE 'sha256(seed) does not equal the published seed_hash.' END
+FROM d
+UNION ALL
+SELECT 'tickets', d.seed IS NOT NULL AND t.wrong = 0,
+       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+            WHEN t.wrong = 0 THEN format('The best tickets of all %s entries match the tickets recomputed from the seed.', t.checked)
+            ELSE format('%s of %s entries hold best tickets that the seed does not give, customer %s first.',
+                        t.wrong, t.checked, t.first_wrong) END
+FROM d, ticket_check t
+UNION ALL
+SELECT 'participants', d.seed IS NOT NULL AND p.participants = d.participants AND p.tickets = d.tickets_total,
+       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+            WHEN p.participants = d.participants AND p.tickets = d.tickets_total
+            THEN format('%s participants holding %s tickets, as recorded when the draw ran.', p.participants, p.tickets)
+            ELSE format('The entries now hold %s participants with %s tickets; the draw recorded %s with %s.',
+                        p.participants, p.tickets, d.participants, d.tickets_total) END
+FROM d, participation p
+UNION ALL
+SELECT 'results', d.seed IS NOT NULL AND r.differing = 0,
+       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+            WHEN r.differing = 0 THEN format('All %s results match the assignment recomputed from the entries and the prize table.',
+                                             (SELECT count(*) FROM stored))
+            ELSE format('%s result rows differ from the recomputed assignment, first at place %s.',
+                        r.differing, r.first_place) END
+FROM d, result_diff r
+UNION ALL
+SELECT 'messages', d.seed IS NOT NULL AND mc.missing = 0 AND mc.found = mc.expected,
+       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+            WHEN mc.missing = 0 AND mc.found = mc.expected
+            THEN format('Every one of the %s winners and consoled customers has exactly one message.', mc.expected)
+            ELSE format('There are %s messages for %s results, and %s results have no message of their own.',
+                        mc.found, mc.expected, mc.missing) END
+FROM d, message_check mc;
+END;
+COMMENT ON FUNCTION promo_draw.verify_draw(bigint) IS
+	'recompute a drawn draw in plain SQL with pgcrypto: seed, tickets, participants, results and messages; ok = false names what differs';
+
+/*
+ * Stake rules (src/stake.c): bets become tickets at a stake interval.
+ */
+
+CREATE FUNCTION promo_draw.record_stake(draw_id bigint, customer_id bigint, amount numeric,
+	at timestamptz DEFAULT now(), partition integer DEFAULT 0, source_offset bigint DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'record_stake'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.record_stake(bigint, bigint, numeric, timestamptz, integer, bigint) IS
+	'add a bet to the customer''s stake in a draw and return the tickets it brought; a repeated (partition, source_offset) changes nothing';
+
+CREATE FUNCTION promo_draw.record_stakes(draw_id bigint, customer_ids bigint[], amounts numeric[],
+	ats timestamptz[] DEFAULT NULL, partition integer DEFAULT 0, source_offsets bigint[] DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'record_stakes'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.record_stakes(bigint, bigint[], numeric[], timestamptz[], integer, bigint[]) IS
+	'a batch of bets from one partition, with the results of single calls in order; returns the tickets the batch brought';
+
+CREATE FUNCTION promo_draw.ticket_progress(draw_id bigint, customer_id bigint)
+	RETURNS TABLE (tickets bigint, stake numeric, stake_to_next_ticket numeric, opted_in boolean)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_per numeric;
+	v_cap bigint;
+BEGIN
+	IF ticket_progress.draw_id IS NULL OR ticket_progress.customer_id IS NULL THEN
+		RAISE EXCEPTION 'draw_id and customer_id must not be null' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT d.stake_per_ticket, d.max_tickets_per_customer INTO v_per, v_cap
+	FROM promo_draw.draw d WHERE d.draw_id = ticket_progress.draw_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'draw % does not exist', ticket_progress.draw_id USING ERRCODE = 'PD001';
+	END IF;
+	RETURN QUERY
+	SELECT coalesce(e.tickets, 0), coalesce(e.stake, 0),
+	       CASE WHEN v_per IS NULL THEN NULL
+	            WHEN coalesce(e.tickets, 0) >= v_cap THEN 0::numeric
+	            ELSE v_per - mod(coalesce(e.stake, 0), v_per) END,
+	       coalesce(e.opted_in, false)
+	FROM (VALUES (1)) AS one(x)
+	LEFT JOIN promo_draw.entry e
+	       ON e.draw_id = ticket_progress.draw_id AND e.customer_id = ticket_progress.customer_id;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.ticket_progress(bigint, bigint) IS
+	'a customer''s tickets, stake, stake still needed for the next ticket (0 when capped, NULL without a stake rule) and opt-in';
+
+/*
+ * Privileges.  PUBLIC gets nothing that writes or reads customer data: the
+ * README gives the GRANTs for an application role and a reporting role.
+ * Pure functions (the aggregates) and verify_draw, which reads only what its
+ * caller may read, stay open to everyone.
+ */
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA promo_draw FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+	promo_draw.ticket_larger(uuid, uuid),
+	promo_draw.best_ticket(uuid),
+	promo_draw.best_tickets_trans(internal, uuid, integer),
+	promo_draw.best_tickets_combine(internal, internal),
+	promo_draw.best_tickets_serialize(internal),
+	promo_draw.best_tickets_deserialize(bytea, internal),
+	promo_draw.best_tickets_final(internal),
+	promo_draw.best_tickets(uuid, integer),
+	promo_draw.stake_tickets_trans(internal, numeric, numeric),
+	promo_draw.stake_tickets_combine(internal, internal),
+	promo_draw.stake_tickets_serialize(internal),
+	promo_draw.stake_tickets_deserialize(bytea, internal),
+	promo_draw.stake_tickets_final(internal),
+	promo_draw.stake_tickets(numeric, numeric),
+	promo_draw.calling_role(),
+	promo_draw.verify_draw(bigint)
+TO PUBLIC;

@@ -1,0 +1,123 @@
+# Upgrading: a database that installed 0.1.0 and ran ALTER EXTENSION
+# promo_draw UPDATE has exactly the objects, labels, privileges, comments
+# and dump registrations of a fresh install of the current version, and
+# keeps its data: a draw opened under 0.1.0 is drawn and verified after
+# the update, and the new capabilities work.
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('upgrade');
+$node->init;
+$node->start;
+
+my ($default) = $node->safe_psql('postgres',
+	"SELECT default_version FROM pg_available_extensions WHERE name = 'promo_draw'");
+my @versions = split /\n/, $node->safe_psql('postgres',
+	"SELECT version FROM pg_available_extension_versions WHERE name = 'promo_draw' ORDER BY string_to_array(version, '.')::int[]");
+ok(scalar(@versions) >= 2, "versions available: @versions");
+
+# everything an install defines in schema promo_draw, one line per fact
+my $describe = q{
+SELECT 'function ' || p.oid::regprocedure || ' '
+       || concat(p.prokind, p.provolatile, p.proisstrict, p.proparallel, p.prosecdef)
+       || ' ' || pg_get_function_result(p.oid)
+       || ' config=' || coalesce(array_to_string(p.proconfig, ','), '')
+       || ' acl=' || coalesce(p.proacl::text, 'default') || ' src=' || md5(p.prosrc)
+       || ' comment=' || coalesce(obj_description(p.oid, 'pg_proc'), '')
+FROM pg_proc p WHERE p.pronamespace = 'promo_draw'::regnamespace
+UNION ALL
+SELECT 'aggregate ' || a.aggfnoid::regprocedure || ' ' || a.aggtransfn || ' ' || a.aggcombinefn
+       || ' ' || a.aggserialfn || ' ' || a.aggdeserialfn || ' ' || a.aggfinalfn || ' ' || a.aggtransspace
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid WHERE p.pronamespace = 'promo_draw'::regnamespace
+UNION ALL
+SELECT 'relation ' || c.relname || ' ' || c.relkind::text || ' options=' || coalesce(c.reloptions::text, '')
+       || ' acl=' || coalesce(c.relacl::text, 'default')
+       || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '')
+FROM pg_class c WHERE c.relnamespace = 'promo_draw'::regnamespace
+UNION ALL
+SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+       || ' notnull=' || a.attnotnull || ' identity=' || a.attidentity::text
+       || ' default=' || coalesce(pg_get_expr(d.adbin, d.adrelid), '')
+       || ' acl=' || coalesce(a.attacl::text, '')
+       || ' comment=' || coalesce(col_description(c.oid, a.attnum), '')
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+WHERE c.relnamespace = 'promo_draw'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+FROM pg_constraint WHERE connamespace = 'promo_draw'::regnamespace
+UNION ALL
+SELECT 'index ' || pg_get_indexdef(i.indexrelid)
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'promo_draw'::regnamespace
+UNION ALL
+SELECT 'view ' || c.relname || ' ' || md5(pg_get_viewdef(c.oid))
+FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace = 'promo_draw'::regnamespace
+UNION ALL
+SELECT 'trigger ' || t.tgrelid::regclass || ' ' || t.tgname || ' ' || md5(pg_get_triggerdef(t.oid))
+FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+WHERE c.relnamespace = 'promo_draw'::regnamespace AND NOT t.tgisinternal
+UNION ALL
+SELECT 'dumped ' || x.cfg::regclass || ' ' || coalesce(x.cond, '')
+FROM pg_extension e, unnest(e.extconfig, e.extcondition) x(cfg, cond) WHERE e.extname = 'promo_draw'
+UNION ALL
+SELECT 'member ' || pg_describe_object(d.classid, d.objid, d.objsubid)
+FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+WHERE d.refclassid = 'pg_extension'::regclass AND e.extname = 'promo_draw' AND d.deptype = 'e'
+ORDER BY 1
+};
+
+$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('fresh', 'CREATE EXTENSION promo_draw CASCADE');
+my $fresh = $node->safe_psql('fresh', $describe);
+
+# from the first release, with a draw in progress
+$node->safe_psql('postgres', 'CREATE DATABASE upgraded');
+$node->safe_psql('upgraded', "CREATE EXTENSION promo_draw VERSION '$versions[0]' CASCADE");
+$node->safe_psql('upgraded', q{
+	SELECT promo_draw.create_draw('Across the upgrade', '2100-01-01', opens_at => '2000-01-01',
+	                              stake_per_ticket => 10, partitions => 1);
+	SELECT promo_draw.add_prize(1, 'Prize', 100, 3);
+	SELECT count(promo_draw.award_tickets(1, c, 1 + c % 4)) FROM generate_series(1, 200) c;
+	SELECT promo_draw.record_stake(1, 7, 35.00, partition => 0, source_offset => 1);
+});
+$node->safe_psql('upgraded', 'ALTER EXTENSION promo_draw UPDATE');
+is($node->safe_psql('upgraded', "SELECT extversion FROM pg_extension WHERE extname = 'promo_draw'"),
+	$default, "updated from $versions[0] to $default");
+
+my $upgraded = $node->safe_psql('upgraded', $describe);
+my @fresh = split /\n/, $fresh;
+my @upgraded = split /\n/, $upgraded;
+my %in_fresh = map { $_ => 1 } @fresh;
+my %in_upgraded = map { $_ => 1 } @upgraded;
+my @missing = grep { !$in_upgraded{$_} } @fresh;
+my @extra = grep { !$in_fresh{$_} } @upgraded;
+diag("only in a fresh install: $_") for @missing;
+diag("only after the update: $_") for @extra;
+ok(scalar(@fresh) > 300, scalar(@fresh) . ' facts describe a fresh install');
+is(scalar(@missing) + scalar(@extra), 0, 'the updated extension is the fresh install, fact for fact');
+
+# the draw opened under the old version runs, and verifies
+is($node->safe_psql('upgraded', q{
+	SELECT promo_draw.close_partition(1, 0);
+	SELECT count(*) FROM promo_draw.run_draw(1);
+}), "t\n200", 'the draw opened before the update is drawn after it');
+is($node->safe_psql('upgraded', 'SELECT bool_and(ok) FROM promo_draw.verify_draw(1)'),
+	't', 'and verifies');
+
+# and the new capabilities work in the updated database
+is($node->safe_psql('upgraded', q{
+	SELECT promo_draw.create_code('AFTER-UPGRADE', '2000-01-01', '2100-01-01', 2);
+	SELECT count(promo_draw.redeem('after-upgrade', c)) FROM generate_series(1, 2) c;
+}), "\n2", 'codes work after the update');
+is($node->safe_psql('upgraded', q{
+	SELECT promo_draw.grant_bonus(1, 10, 1);
+	SELECT promo_draw.bonus_bet(1, 10, 1, 'b');
+	SELECT status FROM promo_draw.bonus_state(1);
+}), "1\n\ncleared", 'and so do bonuses');
+
+$node->stop;
+done_testing();
