@@ -132,6 +132,22 @@ $$;
 COMMENT ON FUNCTION promo_draw.grant_bonus(bigint, numeric, numeric, timestamptz, numeric) IS
 	'grant a customer a bonus that turns into cash once amount x playthrough has been wagered; returns its id';
 
+-- Raise PD031 for a bonus that is not active.  Only the refusal calls it:
+-- the check itself stays in the callers, off any function call.
+CREATE FUNCTION promo_draw.bonus_not_active(b promo_draw.bonus) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RAISE EXCEPTION 'bonus % is not active', b.bonus_id
+		USING ERRCODE = 'PD031',
+		      DETAIL = format('It is %s since %s.', promo_draw.bonus_status_now(b),
+		                      coalesce(b.ended_at, b.expires_at));
+END
+$$;
+COMMENT ON FUNCTION promo_draw.bonus_not_active(promo_draw.bonus) IS
+	'internal: raise PD031, saying what the bonus is and since when';
+
 -- Write a bonus after a bet or win and end it if it is cleared or lost;
 -- returns the new status.
 CREATE FUNCTION promo_draw.settle_bonus(b promo_draw.bonus) RETURNS text
@@ -201,10 +217,7 @@ BEGIN
 		RETURN;
 	END IF;
 	IF promo_draw.bonus_status_now(b) <> 'active' THEN
-		RAISE EXCEPTION 'bonus % is not active', b.bonus_id
-			USING ERRCODE = 'PD031',
-			      DETAIL = format('It is %s since %s.', promo_draw.bonus_status_now(b),
-			                      coalesce(b.ended_at, b.expires_at));
+		PERFORM promo_draw.bonus_not_active(b);
 	END IF;
 	IF stake < b.min_stake THEN
 		RAISE EXCEPTION 'the stake is below the smallest stake bonus % accepts', b.bonus_id
@@ -254,10 +267,7 @@ BEGIN
 	END IF;
 	IF bet_id IS NULL THEN
 		IF promo_draw.bonus_status_now(b) <> 'active' THEN
-			RAISE EXCEPTION 'bonus % is not active', b.bonus_id
-				USING ERRCODE = 'PD031',
-				      DETAIL = format('It is %s since %s.', promo_draw.bonus_status_now(b),
-				                      coalesce(b.ended_at, b.expires_at));
+			PERFORM promo_draw.bonus_not_active(b);
 		END IF;
 	ELSE
 		-- the win of a bet: once, and for a bet this bonus took, whatever
@@ -303,10 +313,7 @@ BEGIN
 		RAISE EXCEPTION 'bonus % does not exist', forfeit_bonus.bonus_id USING ERRCODE = 'PD030';
 	END IF;
 	IF promo_draw.bonus_status_now(b) <> 'active' THEN
-		RAISE EXCEPTION 'bonus % is not active', b.bonus_id
-			USING ERRCODE = 'PD031',
-			      DETAIL = format('It is %s since %s.', promo_draw.bonus_status_now(b),
-			                      coalesce(b.ended_at, b.expires_at));
+		PERFORM promo_draw.bonus_not_active(b);
 	END IF;
 	UPDATE promo_draw.bonus
 	SET status = 'forfeited', forfeit_reason = reason, ended_at = now()
