@@ -64,7 +64,8 @@ ISOLATION = \
 	stake_concurrent \
 	stake_close \
 	codes_concurrent \
-	bonus_concurrent
+	bonus_concurrent \
+	maintenance_rewrite
 ISOLATION_OPTS = --inputdir=test/isolation
 
 TAP_TESTS = 1

@@ -39,10 +39,13 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "access/relscan.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
 #include "parser/parse_relation.h"
+#include "miscadmin.h"
+#include "storage/bufmgr.h"
 #include "storage/lmgr.h"
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
@@ -68,6 +71,7 @@ typedef struct WrittenKey
 typedef struct Written
 {
 	WrittenKey	key;
+	Oid			relfilenode;	/* the table's storage when it was written */
 	ItemPointerData tid;		/* the version this backend wrote last */
 } Written;
 
@@ -113,6 +117,7 @@ WrittenRemember(RowAccess *ra, ItemPointer tid)
 							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
 	w = hash_search(written, &wk, HASH_ENTER, &found);
+	w->relfilenode = ra->rel->rd_node.relNode;
 	w->tid = *tid;
 }
 
@@ -122,6 +127,12 @@ WrittenRemember(RowAccess *ra, ItemPointer tid)
  * and holds the key looked up.  Anything else (another session changed the
  * row, the version was rolled back or pruned and its slot reused) falls
  * back to the index.
+ *
+ * The address is only tried while it can still name that version: in the
+ * same storage (VACUUM FULL, CLUSTER and pg_repack give the table new
+ * storage, where the address means nothing) and inside the table's current
+ * length (VACUUM truncates empty pages at the end, and reading past the end
+ * is an error, not a miss).
  */
 static bool
 WrittenFetch(RowAccess *ra)
@@ -138,6 +149,12 @@ WrittenFetch(RowAccess *ra)
 	w = hash_search(written, &wk, HASH_FIND, NULL);
 	if (w == NULL)
 		return false;
+	if (w->relfilenode != ra->rel->rd_node.relNode ||
+		ItemPointerGetBlockNumber(&w->tid) >= RelationGetNumberOfBlocks(ra->rel))
+	{
+		hash_search(written, &wk, HASH_REMOVE, NULL);
+		return false;
+	}
 
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	current = table_tuple_fetch_row_version(ra->rel, &w->tid, snapshot, ra->found);
@@ -185,7 +202,6 @@ RowAccessOpen(const char *table, bool for_write)
 	if (!OidIsValid(pkoid))
 		elog(ERROR, "table promo_draw.%s has no primary key", table);
 	ra->pkindex = index_open(pkoid, RowExclusiveLock);
-	ra->search = table_slot_create(ra->rel, NULL);
 	ra->found = table_slot_create(ra->rel, NULL);
 	if (!for_write)
 		return ra;
@@ -211,7 +227,6 @@ RowAccessOpen(const char *table, bool for_write)
 void
 RowAccessClose(RowAccess *ra)
 {
-	ExecDropSingleTupleTableSlot(ra->search);
 	ExecDropSingleTupleTableSlot(ra->found);
 	if (ra->estate)
 	{
@@ -249,51 +264,15 @@ RowColumns(RowAccess *ra, const char *const *names, int n,
 }
 
 /*
- * Find the row whose primary key is key (values in the key's column order).
- * With lock, wait for any writer of the row and lock its latest version as
- * FOR NO KEY UPDATE does; without, read it under a snapshot taken now.  Returns whether the
- * row exists; it is then in ra->found.
+ * Scan keys for the primary key values in key.  The equality procedures
+ * are looked up on the first search through this RowAccess only, so a batch
+ * that looks up many rows pays for the catalog look-ups once.
  */
-bool
-RowFind(RowAccess *ra, Datum *key, bool lock)
+static void
+RowScanKeys(RowAccess *ra, Datum *key, ScanKey skey, int nkeys)
 {
-	int			nkeys = IndexRelationGetNumberOfKeyAttributes(ra->pkindex);
-	TupleTableSlot *search = ra->search;
-
-	ExecClearTuple(search);
-	memset(search->tts_isnull, true, search->tts_tupleDescriptor->natts * sizeof(bool));
-	ra->has_key = nkeys <= 2;
-	ra->key[0] = ra->key[1] = 0;
-	for (int i = 0; i < nkeys; i++)
+	if (!ra->has_eqprocs)
 	{
-		AttrNumber	attnum = ra->pkindex->rd_index->indkey.values[i];
-		Oid			type = ra->pkindex->rd_opcintype[i];
-
-		search->tts_values[attnum - 1] = key[i];
-		search->tts_isnull[attnum - 1] = false;
-		if (i < 2 && type == INT8OID)
-			ra->key[i] = DatumGetInt64(key[i]);
-		else if (i < 2 && type == INT4OID)
-			ra->key[i] = DatumGetInt32(key[i]);
-		else
-			ra->has_key = false;
-	}
-	ExecStoreVirtualTuple(search);
-
-	/* a row this backend wrote itself is most likely where it left it */
-	if (!lock && WrittenFetch(ra))
-		return true;
-
-	if (lock)
-		return RelationFindReplTupleByIndex(ra->rel, RelationGetRelid(ra->pkindex),
-											LockTupleNoKeyExclusive, search, ra->found);
-	else
-	{
-		ScanKeyData skey[INDEX_MAX_KEYS];
-		Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
-		IndexScanDesc scan;
-		bool		found;
-
 		for (int i = 0; i < nkeys; i++)
 		{
 			Oid			opfamily = ra->pkindex->rd_opfamily[i];
@@ -304,18 +283,121 @@ RowFind(RowAccess *ra, Datum *key, bool lock)
 			if (!OidIsValid(eqop))
 				elog(ERROR, "missing equality operator for key column %d of \"%s\"",
 					 i + 1, RelationGetRelationName(ra->rel));
-			ScanKeyInit(&skey[i], i + 1, BTEqualStrategyNumber, get_opcode(eqop), key[i]);
-			skey[i].sk_collation = ra->pkindex->rd_indcollation[i];
+			ra->eqprocs[i] = get_opcode(eqop);
 		}
-		scan = index_beginscan(ra->rel, ra->pkindex, snapshot, nkeys, 0);
+		ra->has_eqprocs = true;
+	}
+	for (int i = 0; i < nkeys; i++)
+	{
+		ScanKeyInit(&skey[i], i + 1, BTEqualStrategyNumber, ra->eqprocs[i], key[i]);
+		skey[i].sk_collation = ra->pkindex->rd_indcollation[i];
+	}
+}
+
+/*
+ * Find the row by key and lock its latest version FOR NO KEY UPDATE: look
+ * under a dirty snapshot, wait for a transaction still writing the row,
+ * then lock; if the row changed between the look and the lock, look again.
+ * This is what SELECT ... FOR NO KEY UPDATE does in READ COMMITTED.  A hot
+ * row meets such retries all the time, so they are logged at DEBUG1 only.
+ */
+static bool
+RowFindLocked(RowAccess *ra, ScanKey skey, int nkeys)
+{
+	SnapshotData dirty;
+	IndexScanDesc scan;
+	bool		found;
+
+	InitDirtySnapshot(dirty);
+	scan = index_beginscan(ra->rel, ra->pkindex, &dirty, nkeys, 0);
+	for (;;)
+	{
+		TransactionId xwait;
+		TM_FailureData tmfd;
+		TM_Result	result;
+
+		CHECK_FOR_INTERRUPTS();
 		index_rescan(scan, skey, nkeys, NULL, 0);
 		found = index_getnext_slot(scan, ForwardScanDirection, ra->found);
-		if (found)
-			ExecMaterializeSlot(ra->found);
-		index_endscan(scan);
-		UnregisterSnapshot(snapshot);
-		return found;
+		if (!found)
+			break;
+		ExecMaterializeSlot(ra->found);
+
+		/* a transaction inserting or changing the row: wait for it, look again */
+		xwait = TransactionIdIsValid(dirty.xmin) ? dirty.xmin : dirty.xmax;
+		if (TransactionIdIsValid(xwait))
+		{
+			XactLockTableWait(xwait, NULL, NULL, XLTW_None);
+			continue;
+		}
+
+		PushActiveSnapshot(GetLatestSnapshot());
+		result = table_tuple_lock(ra->rel, &ra->found->tts_tid, GetLatestSnapshot(),
+								  ra->found, GetCurrentCommandId(false),
+								  LockTupleNoKeyExclusive, LockWaitBlock, 0, &tmfd);
+		PopActiveSnapshot();
+		if (result == TM_Ok)
+			break;
+		if (result != TM_Updated && result != TM_Deleted)
+			elog(ERROR, "unexpected result %d locking a row of \"%s\"",
+				 result, RelationGetRelationName(ra->rel));
+		ereport(DEBUG1,
+				(errmsg_internal("row of \"%s\" changed while it was being locked, looking again",
+								 RelationGetRelationName(ra->rel))));
 	}
+	index_endscan(scan);
+	return found;
+}
+
+/*
+ * Find the row whose primary key is key (values in the key's column order).
+ * With lock, wait for any writer of the row and lock its latest version as
+ * FOR NO KEY UPDATE does; without, read it under a snapshot taken now.
+ * Returns whether the row exists; it is then in ra->found.
+ */
+bool
+RowFind(RowAccess *ra, Datum *key, bool lock)
+{
+	int			nkeys = IndexRelationGetNumberOfKeyAttributes(ra->pkindex);
+	ScanKeyData skey[ROW_ACCESS_MAX_KEYS];
+	Snapshot	snapshot;
+	IndexScanDesc scan;
+	bool		found;
+
+	if (nkeys > ROW_ACCESS_MAX_KEYS)
+		elog(ERROR, "primary key of \"%s\" has too many columns",
+			 RelationGetRelationName(ra->rel));
+	ra->has_key = true;
+	ra->key[0] = ra->key[1] = 0;
+	for (int i = 0; i < nkeys; i++)
+	{
+		Oid			type = ra->pkindex->rd_opcintype[i];
+
+		if (type == INT8OID)
+			ra->key[i] = DatumGetInt64(key[i]);
+		else if (type == INT4OID)
+			ra->key[i] = DatumGetInt32(key[i]);
+		else
+			ra->has_key = false;
+	}
+
+	/* a row this backend wrote itself is most likely where it left it */
+	if (!lock && WrittenFetch(ra))
+		return true;
+
+	RowScanKeys(ra, key, skey, nkeys);
+	if (lock)
+		return RowFindLocked(ra, skey, nkeys);
+
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = index_beginscan(ra->rel, ra->pkindex, snapshot, nkeys, 0);
+	index_rescan(scan, skey, nkeys, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, ra->found);
+	if (found)
+		ExecMaterializeSlot(ra->found);
+	index_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	return found;
 }
 
 /*

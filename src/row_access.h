@@ -13,6 +13,9 @@
 #include "executor/executor.h"
 #include "utils/rel.h"
 
+/* Primary keys of up to two columns, the most promo_draw's tables have. */
+#define ROW_ACCESS_MAX_KEYS 2
+
 typedef struct RowAccess
 {
 	Relation	rel;
@@ -21,11 +24,12 @@ typedef struct RowAccess
 	ResultRelInfo *rri;
 	EPQState	epq;
 	List	   *arbiters;		/* the primary key, for speculative insertion */
-	TupleTableSlot *search;		/* key values to look up */
 	TupleTableSlot *found;		/* the row found */
 	TupleTableSlot *next;		/* the values to write */
 	bool		has_key;		/* key holds the last key looked up */
-	int64		key[2];
+	int64		key[ROW_ACCESS_MAX_KEYS];
+	bool		has_eqprocs;	/* eqprocs looked up */
+	RegProcedure eqprocs[ROW_ACCESS_MAX_KEYS];	/* equality of each key column */
 } RowAccess;
 
 /* What became of an update. */
