@@ -46,6 +46,8 @@ SELECT * FROM bonus_state(:cash);
 SET promo_draw.max_playthrough = 10;
 SELECT * FROM error_of($$SELECT grant_bonus(1, 10, 30)$$);
 SELECT grant_bonus(1, 10, 10) IS NOT NULL AS ten_times_is_fine;
+-- compared exactly, not as floating point (10.0000000000000001 is 10 as a float8)
+SELECT * FROM error_of($$SELECT grant_bonus(1, 10, 10.0000000000000001)$$);
 RESET promo_draw.max_playthrough;
 SELECT * FROM error_of($$SET promo_draw.max_playthrough = -1$$);
 SELECT * FROM error_of($$SET promo_draw.max_playthroughs = 1$$);
@@ -213,3 +215,17 @@ SELECT * FROM error_of($$SELECT * FROM simulate_playthrough(10, 30, 0.96, 1, NUL
 SELECT * FROM error_of($$SELECT * FROM simulate_playthrough(NULL, 30, 0.96, 1)$$);
 SELECT * FROM error_of($$SELECT * FROM simulate_playthrough(10000000000, 30, 0.96, 1)$$);
 SELECT * FROM error_of($$SELECT * FROM simulate_playthrough(1000000, 1000, 0.96, 1, 10, 1)$$);
+-- a simulation of many short trials is cancellable: statement_timeout
+-- stops this one (999,000 trials of 1,000 bets, seconds of work) at once
+SET statement_timeout = '50ms';
+SELECT clock_timestamp() AS started \gset
+DO $$
+BEGIN
+	PERFORM * FROM promo_draw.simulate_playthrough(1000, 1, 0.95, 1, 999000, 0.1, 1);
+	RAISE NOTICE 'the simulation ran to its end';
+EXCEPTION WHEN query_canceled THEN
+	RAISE NOTICE 'cancelled: %', SQLERRM;
+END
+$$;
+RESET statement_timeout;
+SELECT clock_timestamp() - :'started'::timestamptz < interval '2 seconds' AS stopped_promptly;

@@ -29,6 +29,9 @@ SELECT * FROM error_of(format($$SELECT record_stakes(%s, '{1,2}', '{5,5}', ats =
 SELECT * FROM error_of(format($$SELECT record_stakes(%s, '{1,2}', '{5,5}', source_offsets => '{1,2,3}')$$, :d));
 SELECT * FROM error_of(format($$SELECT record_stakes(%s, '{1,NULL}', '{5,5}')$$, :d));
 SELECT * FROM error_of(format($$SELECT record_stakes(%s, '{1,2}', '{5,-5}')$$, :d));
+-- a batch is at most 1,000,000 bets
+SELECT * FROM error_of(format($$SELECT record_stakes(%s, array_fill(1::bigint, ARRAY[1000001]),
+                                                     array_fill(5::numeric, ARRAY[1000001]))$$, :d));
 SELECT * FROM error_of(format($$SELECT record_stakes(%s, '{{1,2}}', '{{5,5}}')$$, :d));
 SELECT * FROM error_of(format($$SELECT record_stakes(%s, NULL, '{5}')$$, :d));
 SELECT count(*) AS entries, (SELECT count(*) FROM partition_mark WHERE last_offset IS NOT NULL) AS offsets

@@ -167,9 +167,11 @@ playthrough_required(PG_FUNCTION_ARGS)
 	Numeric		amount = CheckNumericArg(fcinfo, 0, "amount", true);
 	Numeric		playthrough = CheckNumericArg(fcinfo, 1, "playthrough", false);
 
+	/* compared exactly: the limit as a numeric, not the playthrough as a float */
 	if (promo_draw_max_playthrough > 0 &&
-		DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(playthrough))) >
-		promo_draw_max_playthrough)
+		MoneyCmp(playthrough,
+				 DatumGetNumeric(DirectFunctionCall1(float8_numeric,
+													 Float8GetDatum(promo_draw_max_playthrough)))) > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PD_PLAYTHROUGH_TOO_HIGH),
 				 errmsg("playthrough %s is above the limit of %g",
@@ -369,6 +371,8 @@ simulate_playthrough(PG_FUNCTION_ARGS)
 	for (int64 i = 0; i < trials; i++)
 	{
 		bool		ok;
+
+		CHECK_FOR_INTERRUPTS();
 
 		if (i < played)
 			ok = PlayTrial(&setup, &prng, &finals[i]);

@@ -38,6 +38,9 @@
 #include "row_access.h"
 #include "wallet.h"
 
+/* Most bets record_stakes takes in one call. */
+#define STAKE_MAX_BATCH 1000000
+
 /* One bet of a stream. */
 typedef struct Bet
 {
@@ -135,7 +138,7 @@ DecideBets(DrawState *draw, int32 partition, Bet *bets, int nbets, bool any_offs
 	}
 
 	ra = RowAccessOpen("partition_mark", any_offset);
-	RowColumns(ra, mark_column_names, MC_COUNT, &mark_columns_relid, mark_columns);
+	RowColumns(ra, mark_column_names, MC_COUNT, MC_COUNT, &mark_columns_relid, mark_columns);
 	for (;;)
 	{
 		TupleTableSlot *next;
@@ -230,6 +233,18 @@ StakeChange(DrawState *draw, Entry *entry, void *arg)
 	}
 }
 
+/* Order bets by customer, and a customer's bets as they came. */
+static int
+CompareBets(const void *a, const void *b)
+{
+	const Bet  *x = *(Bet *const *) a;
+	const Bet  *y = *(Bet *const *) b;
+
+	if (x->customer_id != y->customer_id)
+		return x->customer_id < y->customer_id ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
 /*
  * Apply the counted bets of a stream.  They are applied customer by
  * customer, each customer's bets in stream order: every bet's result is the
@@ -249,19 +264,8 @@ ApplyBets(DrawState *draw, Bet *bets, int nbets)
 		if (bets[i].counts)
 			counted[n++] = &bets[i];
 
-	/* insertion sort is stable and fast on the mostly sorted */
-	for (int i = 1; i < n; i++)
-	{
-		Bet		   *b = counted[i];
-		int			j = i - 1;
-
-		while (j >= 0 && counted[j]->customer_id > b->customer_id)
-		{
-			counted[j + 1] = counted[j];
-			j--;
-		}
-		counted[j + 1] = b;
-	}
+	/* by customer, each customer's bets in stream order */
+	qsort(counted, n, sizeof(Bet *), CompareBets);
 
 	wallet = WalletOpen(draw);
 	betcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw bet",
@@ -395,6 +399,12 @@ record_stakes(PG_FUNCTION_ARGS)
 		ats = ArrayArgument(fcinfo, 3, "ats", TIMESTAMPTZOID, &nats);
 	if (!PG_ARGISNULL(5))
 		offsets = ArrayArgument(fcinfo, 5, "source_offsets", INT8OID, &noffsets);
+	if (n > STAKE_MAX_BATCH)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a batch may hold at most %d bets", STAKE_MAX_BATCH),
+				 errdetail("The batch given holds %d.", n),
+				 errhint("Split the stream into batches of a few thousand bets: each batch is one transaction's work.")));
 	if (namounts != n || (ats && nats != n) || (offsets && noffsets != n))
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -412,6 +422,8 @@ record_stakes(PG_FUNCTION_ARGS)
 		bets[i].has_offset = offsets != NULL;
 		bets[i].source_offset = offsets ? DatumGetInt64(offsets[i]) : 0;
 		CheckBetAmount(bets[i].amount);
+		if ((i & 0x3FFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	if (n == 0)
 		PG_RETURN_INT64(0);
