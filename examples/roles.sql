@@ -44,17 +44,19 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.expire_bonuses()
 TO promo_operator;
 
--- Reporting: reads everything but the secrets (draw.seed, entry.best),
--- which draw_reveal and entry_reveal show once a draw is drawn, and an
--- instant win's pool (its order is the outcome of the plays to come).
+-- Reporting: reads the outcomes and summaries, but no secret: not a draw's
+-- seed or its customers' best tickets (draw_reveal and entry_reveal show
+-- them once the draw is drawn), not an instant win's pool (its order is
+-- the outcome of the plays to come), and not the single-use promotion
+-- codes, which anyone could redeem: code_report and redemption_report show
+-- them without their last 12 characters.
 CREATE ROLE promo_reporting NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO promo_reporting;
 GRANT SELECT ON
 	promo_draw.prize, promo_draw.result, promo_draw.notification, promo_draw.partition_mark,
 	promo_draw.draw_summary, promo_draw.customer_result,
 	promo_draw.draw_reveal, promo_draw.entry_reveal,
-	promo_draw.promo_code, promo_draw.redemption, promo_draw.redemption_history,
-	promo_draw.code_summary,
+	promo_draw.code_report, promo_draw.redemption_report,
 	promo_draw.instant_win, promo_draw.instant_play, promo_draw.instant_win_summary,
 	promo_draw.bonus, promo_draw.bonus_event
 TO promo_reporting;
@@ -62,7 +64,8 @@ GRANT SELECT (draw_id, name, opens_at, closes_at, draw_at, status, partitions,
               max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer,
               milestones, requires_opt_in, default_prize, lose_message, eligibility,
               seed_hash, created_by, created_at, ready_at, drawn_at, participants,
-              tickets_total, cancelled_at, cancel_reason)
+              tickets_total, cancelled_at, cancel_reason, failed_runs, last_error,
+              last_error_at)
 	ON promo_draw.draw TO promo_reporting;
 GRANT SELECT (draw_id, customer_id, tickets, stake, stake_tickets, opted_in)
 	ON promo_draw.entry TO promo_reporting;

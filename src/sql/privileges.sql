@@ -25,6 +25,7 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.calling_role(),
 	promo_draw.verify_draw(bigint),
 	promo_draw.normalize_code(text),
+	promo_draw.code_label(text, bigint),
 	promo_draw.random_code(integer),
 	promo_draw.random_permutation(bigint),
 	promo_draw.playthrough_required(numeric, numeric),

@@ -10,7 +10,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(22);
+SELECT plan(27);
 \ir ../../examples/roles.sql
 
 -- the operator sets up a limited code, a batch of single-use codes and a pool
@@ -59,8 +59,18 @@ RESET ROLE;
 
 -- reporting reads the outcomes, not the pool
 SET LOCAL ROLE promo_reporting;
-SELECT is((SELECT redeemed || '/' || cancelled || '/' || remaining FROM promo_draw.code_summary
-           WHERE code = 'ROLES-10'), '0/1/2', 'reporting reads the code summary');
+SELECT is((SELECT redeemed || '/' || cancelled || '/' || remaining FROM promo_draw.code_report
+           WHERE code_label = 'ROLES-10'), '0/1/2', 'reporting reads the code report, a shared code whole');
+SELECT is((SELECT count(*) FROM promo_draw.code_report
+           WHERE single_use AND code_label = 'ROLE-************'), 5::bigint,
+	'and single-use codes without their random part');
+SELECT is((SELECT string_agg(cancelled_at IS NOT NULL || '/' || archived, ',')
+           FROM promo_draw.redemption_report WHERE code_label = 'ROLES-10'), 'true/false',
+	'and redemptions');
+SELECT throws_ok($$SELECT code FROM promo_draw.promo_code$$, '42501', NULL,
+	'but not the codes themselves');
+SELECT throws_ok($$SELECT code FROM promo_draw.redemption$$, '42501', NULL,
+	'nor the redemptions table');
 SELECT is((SELECT count(*) FROM promo_draw.instant_play
            WHERE instant_win_id = current_setting('pdtest.iw')::bigint), 4::bigint,
 	'and every play');
@@ -71,6 +81,11 @@ SELECT throws_ok($$SELECT position FROM promo_draw.instant_prize$$, '42501', NUL
 	'but not the shuffled pool');
 SELECT throws_ok($$SELECT promo_draw.redeem('ROLES-10', 9)$$, '42501', NULL, 'reporting redeems nothing');
 RESET ROLE;
+
+-- no label gives a single-use code away
+SELECT is((SELECT count(*) FROM promo_draw.code_report r JOIN promo_draw.promo_code c
+             ON r.code_label = c.code WHERE c.max_redemptions = 1), 0::bigint,
+	'no single-use code appears in the report');
 
 -- even a table owner's claim needs the right to update the table
 CREATE ROLE promo_claimless NOLOGIN;
