@@ -41,7 +41,8 @@ SQL_PIECES = \
 # the current install script is built.
 DATA = \
 	$(EXTENSION)--0.1.0.sql \
-	$(EXTENSION)--0.1.0--0.2.0.sql
+	$(EXTENSION)--0.1.0--0.2.0.sql \
+	$(EXTENSION)--0.2.0--0.3.0.sql
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS = \

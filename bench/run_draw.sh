@@ -5,14 +5,13 @@
 #     prize list, inserted into a results table with the same primary key;
 #   - the floor: CREATE TABLE AS copying the entries.
 # Each is run 3 times after a CHECKPOINT; medians are reported.  The peak
-# private memory of the backend (RssAnon: palloc'd memory, not shared
-# buffers) is sampled every 20 ms while it runs, and compared with work_mem.
+# private memory of the backend (bench/lib.sh) is compared with work_mem.
 set -euo pipefail
 cd "$(dirname "$0")"
 CUSTOMERS=${CUSTOMERS:-1000000}
 RUNS=${RUNS:-3}
 
-q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+. ./lib.sh
 
 q -f lib.sql
 echo "setting up a draw of $CUSTOMERS customers (award_tickets, not timed here)"
@@ -29,29 +28,6 @@ SELECT :d;
 SQL
 )
 WORK_MEM=$(q -c "SHOW work_mem")
-
-# run SQL in a session of its own; print "ms peak_rss_anon_kb"
-timed() {
-	local sql=$1 out pid peak=0 rss
-	out=$(mktemp)
-	{
-		echo "SELECT pg_backend_pid();"
-		echo "SELECT pg_sleep(0.3);"
-		echo "\\timing on"
-		echo "$sql"
-	} | psql -X -q -At -v ON_ERROR_STOP=1 >"$out" 2>&1 &
-	local client=$!
-	while [ -z "$(head -n 1 "$out" 2>/dev/null)" ]; do sleep 0.01; done
-	pid=$(head -n 1 "$out")
-	while kill -0 "$client" 2>/dev/null; do
-		rss=$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-		[ -n "$rss" ] && [ "$rss" -gt "$peak" ] && peak=$rss
-		sleep 0.02
-	done
-	wait "$client" || { cat "$out" >&2; exit 1; }
-	echo "$(grep -oE 'Time: [0-9.]+' "$out" | tail -n 1 | cut -d' ' -f2) $peak"
-	rm -f "$out"
-}
 
 results=$(mktemp)
 echo "idle $(timed "SELECT 1;")" >>"$results"
@@ -86,20 +62,18 @@ LEFT JOIN (SELECT p.prize_id, row_number() OVER (ORDER BY p.value DESC, p.prize_
 	echo "floor $(timed "CREATE TABLE bench.floor AS SELECT * FROM promo_draw.entry WHERE draw_id = $SOURCE;")" >>"$results"
 done
 
-median() { grep "^$1 " "$results" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-peak() { grep "^$1 " "$results" | awk '{print $3}' | sort -n | tail -n 1; }
-draw=$(median run_draw)
-plain=$(median plain_sql)
-floor=$(median floor)
+draw=$(median run_draw "$results")
+plain=$(median plain_sql "$results")
+floor=$(median floor "$results")
 echo
 echo "$CUSTOMERS customers, 1,000 prizes; median of $RUNS runs; work_mem = $WORK_MEM"
 printf '%-34s %10s %9s %9s %16s\n' query ms "x plain" "x floor" "peak RssAnon kB"
 for name in run_draw plain_sql floor; do
-	ms=$(median "$name")
-	awk -v n="$name" -v ms="$ms" -v plain="$plain" -v floor="$floor" -v peak="$(peak "$name")" \
+	ms=$(median "$name" "$results")
+	awk -v n="$name" -v ms="$ms" -v plain="$plain" -v floor="$floor" -v peak="$(peak "$name" "$results")" \
 		'BEGIN { printf "%-34s %10.1f %9.2f %9.2f %16s\n", n, ms, ms / plain, ms / floor, peak }'
 done
-echo "an idle backend's RssAnon: $(peak idle) kB"
+echo "an idle backend's RssAnon: $(peak idle "$results") kB"
 echo "target: run_draw <= 0.5 x plain_sql; peak memory within work_mem plus a small constant"
 rm -f "$results"
 q -c "DROP TABLE IF EXISTS bench.floor, bench.plain_result"

@@ -123,7 +123,10 @@ SELECT ready_at IS NOT NULL AS ready, closes_at > now() AS before_closes_at FROM
 SELECT * FROM error_of(format($$SELECT award_tickets(%s, 100, 1)$$, :d1));
 SELECT * FROM error_of(format($$SELECT opt_in(%s, 100)$$, :d1));
 SELECT * FROM error_of(format($$SELECT close_partition(%s, 2)$$, :d1)) ;
+-- and the prize table is final
+SELECT * FROM error_of(format($$SELECT add_prize(%s, 'Late prize', 1)$$, :d1));
 SELECT customer_id, tickets FROM entry WHERE draw_id = :d1 ORDER BY 1;
+SELECT count(*) AS prizes FROM prize WHERE draw_id = :d1;
 
 -- without partitions a draw is ready once closes_at has passed
 SELECT award_tickets(:d_other, 1, 1);
@@ -131,6 +134,9 @@ SELECT * FROM error_of(format($$SELECT * FROM run_draw(%s)$$, :d_other));
 SELECT close_by_time(:d_other);
 SELECT * FROM error_of(format($$SELECT award_tickets(%s, 1, 1)$$, :d_other));
 SELECT * FROM error_of(format($$SELECT opt_in(%s, 1)$$, :d_other));
+SELECT code, message, detail IS NOT NULL AS has_detail
+FROM error_of(format($$SELECT add_prize(%s, 'Late prize', 1)$$, :d_other));
+
 
 --
 -- a small draw checked by hand: a known seed makes the tickets the same on
@@ -165,3 +171,16 @@ SELECT * FROM error_of(format($$SELECT award_tickets(%s, 1, 1)$$, :d4));
 SELECT * FROM error_of(format($$SELECT add_prize(%s, 'Late prize', 1)$$, :d4));
 SELECT * FROM error_of(format($$SELECT close_partition(%s, 0)$$, :d4));
 SELECT * FROM error_of(format($$SELECT cancel_draw(%s)$$, :d4));
+
+-- closes_at is judged by the clock, not by when the transaction began: a
+-- transaction that began before the draw closed takes no tickets after it
+SELECT create_draw('Closing now', clock_timestamp() + interval '1 second',
+                   opens_at => '2000-01-01') AS d_closing \gset
+BEGIN;
+SELECT award_tickets(:d_closing, 1, 1) AS before_closing;
+SELECT pg_sleep_until(closes_at + interval '50 milliseconds') FROM draw WHERE draw_id = :d_closing;
+SELECT now() < closes_at AS transaction_began_before_closing FROM draw WHERE draw_id = :d_closing;
+SELECT code, message FROM error_of(format($$SELECT award_tickets(%s, 1, 1)$$, :d_closing));
+SELECT code, message FROM error_of(format($$SELECT add_prize(%s, 'Late prize', 1)$$, :d_closing));
+COMMIT;
+SELECT tickets FROM entry WHERE draw_id = :d_closing;

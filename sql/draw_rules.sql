@@ -178,5 +178,81 @@ SELECT count(*) AS rows, count(DISTINCT (draw_id, place)) AS distinct_places,
        count(*) FILTER (WHERE place IS NULL) AS without_place
 FROM result;
 
+--
+-- whose rights the eligibility function runs with: the draw's creator's,
+-- checked again at draw time, never its owner's
+--
+CREATE ROLE regress_draw_maker NOLOGIN;
+GRANT USAGE ON SCHEMA promo_draw TO regress_draw_maker;
+GRANT EXECUTE ON FUNCTION
+	promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric, integer,
+	                       integer, boolean, integer[], numeric, bigint, text, text, regprocedure),
+	promo_draw.add_prize(bigint, text, numeric, integer, jsonb)
+TO regress_draw_maker;
+CREATE TABLE public.rule_log (customer_id bigint, as_role name);
+GRANT INSERT ON public.rule_log TO regress_draw_maker;
+CREATE TABLE public.rule_secret (customer_id bigint);
+CREATE FUNCTION public.logged_rule(customer bigint) RETURNS boolean LANGUAGE sql
+	AS $$ INSERT INTO public.rule_log VALUES (customer, current_user) RETURNING true $$;
+CREATE FUNCTION public.secret_rule(customer bigint) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT NOT EXISTS (SELECT FROM public.rule_secret WHERE customer_id = customer) $$;
+REVOKE EXECUTE ON FUNCTION public.logged_rule(bigint), public.secret_rule(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION public.logged_rule(bigint), public.secret_rule(bigint) TO regress_draw_maker;
+
+-- runs as the creator (the function's owner is a superuser)
+SET ROLE regress_draw_maker;
+SELECT promo_draw.create_draw('made by a role', '2100-01-01', opens_at => '2000-01-01',
+                              partitions => 1, eligibility => 'public.logged_rule(bigint)') AS d \gset
+SELECT promo_draw.add_prize(:d, 'Prize', 5, 1) > 0 AS prize_added;
+RESET ROLE;
+SELECT count(award_tickets(:d, c, 1)) FROM generate_series(1, 3) c;
+SELECT close_partition(:d, 0);
+SELECT count(*) AS results FROM run_draw(:d);
+SELECT DISTINCT as_role FROM public.rule_log;
+
+-- a function that reads what its owner may read and the creator may not:
+-- the creator cannot borrow the owner's rights through it
+SET ROLE regress_draw_maker;
+SELECT promo_draw.create_draw('borrowed rights', '2100-01-01', opens_at => '2000-01-01',
+                              partitions => 1, eligibility => 'public.secret_rule(bigint)') AS d \gset
+RESET ROLE;
+SELECT add_prize(:d, 'Prize', 5, 1), award_tickets(:d, 1, 1), close_partition(:d, 0);
+SELECT code, message FROM error_of(format($$SELECT * FROM run_draw(%s)$$, :d));
+SELECT status FROM draw WHERE draw_id = :d;
+SELECT cancel_draw(:d);
+
+-- EXECUTE is checked again at draw time
+SET ROLE regress_draw_maker;
+SELECT promo_draw.create_draw('right revoked', '2100-01-01', opens_at => '2000-01-01',
+                              partitions => 1, eligibility => 'public.logged_rule(bigint)') AS d \gset
+RESET ROLE;
+SELECT add_prize(:d, 'Prize', 5, 1), award_tickets(:d, 1, 1), close_partition(:d, 0);
+REVOKE EXECUTE ON FUNCTION public.logged_rule(bigint) FROM regress_draw_maker;
+SELECT * FROM error_of(format($$SELECT * FROM run_draw(%s)$$, :d));
+SELECT cancel_draw(:d);
+
+-- an OID that names no function is refused when the draw is created
+SELECT * FROM error_of($$SELECT create_draw('no such rule', '2100-01-01', eligibility => '999999'::regprocedure)$$);
+
+-- a function dropped after the draw was created is refused at draw time,
+-- and so is another function that got its OID (simulated by pointing the
+-- draw's OID at another function)
+CREATE FUNCTION public.dropped_rule(customer bigint) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$;
+SELECT create_draw('dropped rule', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+                   eligibility => 'public.dropped_rule(bigint)') AS d \gset
+SELECT eligibility_identity FROM draw WHERE draw_id = :d;
+SELECT add_prize(:d, 'Prize', 5, 1), award_tickets(:d, 1, 1), close_partition(:d, 0);
+DROP FUNCTION public.dropped_rule(bigint);
+SELECT * FROM error_of(format($$SELECT * FROM run_draw(%s)$$, :d));
+UPDATE draw SET eligibility = 'public.secret_rule(bigint)' WHERE draw_id = :d;
+SELECT code, message FROM error_of(format($$SELECT * FROM run_draw(%s)$$, :d));
+SELECT cancel_draw(:d);
+
+DROP FUNCTION public.logged_rule(bigint), public.secret_rule(bigint);
+DROP TABLE public.rule_log, public.rule_secret;
+REVOKE ALL ON SCHEMA promo_draw FROM regress_draw_maker;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA promo_draw FROM regress_draw_maker;
+DROP ROLE regress_draw_maker;
+
 DROP FUNCTION public.not_excluded(bigint), public.broken_rule(bigint), public.sneaky(bigint);
 DROP TABLE public.excluded, public.asked;

@@ -37,6 +37,10 @@ SELECT add_prize(:fine, 'Prize', 1, 1), award_tickets(:fine, 1, 1);
 SELECT close_by_time(:fine);
 SELECT run_due_draws() AS drawn;
 SELECT name, status FROM draw WHERE draw_id IN (:fails, :fine) ORDER BY draw_id;
+-- the failure is kept on the draw, visibly, and counted on every try
+SELECT run_due_draws() AS drawn_on_retry;
+SELECT name, status, failed_runs, last_error, last_error_at IS NOT NULL AS last_error_at_set
+FROM draw_summary WHERE draw_id IN (:fails, :fine) ORDER BY draw_id;
 SELECT cancel_draw(:fails, 'rule broken');
 DROP FUNCTION public.failing_rule(bigint);
 

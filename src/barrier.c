@@ -116,16 +116,20 @@ typedef enum DrawColumn
 	DC_MILESTONES,
 	DC_REQUIRES_OPT_IN,
 	DC_ELIGIBILITY,
+	DC_CREATED_BY,
 	DC_DEFAULT_PRIZE,
 	DC_LOSE_MESSAGE,
 	DC_SEED,
+	DC_REQUIRED,				/* the columns above are in every version */
+	DC_ELIGIBILITY_IDENTITY = DC_REQUIRED,	/* 0.3.0 */
 	DC_COUNT
 } DrawColumn;
 
 static const char *const draw_column_names[DC_COUNT] = {
 	"status", "name", "opens_at", "closes_at", "draw_at", "ready_at", "partitions",
 	"max_wins_per_customer", "stake_per_ticket", "min_stake", "max_tickets_per_customer",
-	"milestones", "requires_opt_in", "eligibility", "default_prize", "lose_message", "seed"
+	"milestones", "requires_opt_in", "eligibility", "created_by", "default_prize",
+	"lose_message", "seed", "eligibility_identity"
 };
 static Oid	draw_columns_relid = InvalidOid;
 static AttrNumber draw_columns[DC_COUNT];
@@ -137,13 +141,19 @@ DrawColumnValue(RowAccess *ra, DrawColumn col, bool *isnull)
 	return RowGet(ra, draw_columns[col], isnull);
 }
 
-/* A text column of the draw row found, copied, or NULL. */
+/*
+ * A text column of the draw row found, copied, or NULL (also for a column
+ * the database's version of the table does not have yet).
+ */
 static char *
 DrawColumnText(RowAccess *ra, DrawColumn col)
 {
 	bool		isnull;
-	Datum		d = DrawColumnValue(ra, col, &isnull);
+	Datum		d;
 
+	if (draw_columns[col] == InvalidAttrNumber)
+		return NULL;
+	d = DrawColumnValue(ra, col, &isnull);
 	return isnull ? NULL : TextDatumGetCString(d);
 }
 
@@ -164,7 +174,7 @@ LoadDraw(int64 draw_id, bool for_update)
 	bytea	   *seed;
 	Datum		d;
 
-	RowColumns(ra, draw_column_names, DC_COUNT, &draw_columns_relid, draw_columns);
+	RowColumns(ra, draw_column_names, DC_COUNT, DC_REQUIRED, &draw_columns_relid, draw_columns);
 	if (!RowFind(ra, &key, for_update))
 		ereport(ERROR,
 				(errcode(ERRCODE_PD_UNKNOWN_DRAW),
@@ -205,6 +215,8 @@ LoadDraw(int64 draw_id, bool for_update)
 	draw->requires_opt_in = DatumGetBool(DrawColumnValue(ra, DC_REQUIRES_OPT_IN, &isnull));
 	d = DrawColumnValue(ra, DC_ELIGIBILITY, &isnull);
 	draw->eligibility = isnull ? InvalidOid : DatumGetObjectId(d);
+	draw->eligibility_identity = DrawColumnText(ra, DC_ELIGIBILITY_IDENTITY);
+	draw->created_by = DatumGetObjectId(DrawColumnValue(ra, DC_CREATED_BY, &isnull));
 	draw->default_prize = DrawColumnText(ra, DC_DEFAULT_PRIZE);
 	draw->lose_message = DrawColumnText(ra, DC_LOSE_MESSAGE);
 	seed = DatumGetByteaPP(DrawColumnValue(ra, DC_SEED, &isnull));
@@ -214,6 +226,17 @@ LoadDraw(int64 draw_id, bool for_update)
 
 	RowAccessClose(ra);
 	return draw;
+}
+
+/*
+ * The time a draw's window is judged by: the clock, not the start of the
+ * transaction, so that a transaction begun before closes_at cannot go on
+ * adding tickets after it.  opens_at is judged by the same clock.
+ */
+TimestampTz
+DrawClock(void)
+{
+	return GetCurrentTimestamp();
 }
 
 /*
@@ -227,7 +250,7 @@ DrawIsReady(DrawState *draw)
 		return false;
 	if (draw->partitions > 0)
 		return draw->has_ready_at;
-	return GetCurrentTransactionStartTimestamp() >= draw->closes_at;
+	return DrawClock() >= draw->closes_at;
 }
 
 static SqlPlan missing_partitions_plan = {

@@ -41,6 +41,8 @@ typedef struct DrawState
 	int			nmilestones;
 	bool		requires_opt_in;
 	Oid			eligibility;	/* InvalidOid: every customer is eligible */
+	char	   *eligibility_identity;	/* its qualified name and arguments */
+	Oid			created_by;		/* eligibility runs with this role's rights */
 	char	   *default_prize;	/* NULL: customers who win nothing get lost */
 	char	   *lose_message;
 	uint8		seed[DRAW_SEED_LEN];
@@ -51,6 +53,7 @@ extern void LockDrawBarrier(int64 draw_id);
 extern bool LockDrawRunner(int64 draw_id, bool nowait);
 
 extern DrawState *LoadDraw(int64 draw_id, bool for_update);
+extern TimestampTz DrawClock(void);
 extern bool DrawIsReady(DrawState *draw);
 extern void CheckDrawTakesTickets(DrawState *draw);
 extern void CheckDrawNotFinished(DrawState *draw);

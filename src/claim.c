@@ -238,7 +238,7 @@ claim_code_place(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for table %s", RelationGetRelationName(ra->rel))));
-	RowColumns(ra, shard_column_names, SC_COUNT, &shard_columns_relid, shard_columns);
+	RowColumns(ra, shard_column_names, SC_COUNT, SC_COUNT, &shard_columns_relid, shard_columns);
 	start = MyProcPid % shards;
 
 	while (taken < 0)

@@ -31,6 +31,8 @@
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/objectaddress.h"
+#include "catalog/pg_authid.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
@@ -39,6 +41,7 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/json.h"
@@ -115,7 +118,7 @@ typedef struct DrawRun
 	TimestampTz now;
 	MemoryContext rowcxt;		/* reset after every result */
 	FmgrInfo	eligibility;
-	Oid			eligibility_owner;
+	MemoryContext askcxt;		/* reset after every eligibility call */
 	int64		participants;
 	Numeric		tickets_total;
 	int64		nresults;
@@ -156,9 +159,16 @@ static SqlPlan mark_drawn_plan = {
 static SqlPlan due_draws_plan = {
 	"SELECT draw_id FROM promo_draw.draw "
 	"WHERE status OPERATOR(pg_catalog.=) 'open' "
-	"AND draw_at OPERATOR(pg_catalog.<=) pg_catalog.now() "
+	"AND draw_at OPERATOR(pg_catalog.<=) pg_catalog.clock_timestamp() "
 	"ORDER BY draw_at, draw_id",
 	0, {InvalidOid}
+};
+
+static SqlPlan record_failure_plan = {
+	"UPDATE promo_draw.draw SET failed_runs = failed_runs OPERATOR(pg_catalog.+) 1, "
+	"last_error = $2, last_error_at = pg_catalog.clock_timestamp() "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1",
+	2, {INT8OID, TEXTOID}
 };
 
 static SqlPlan cancel_plan = {
@@ -198,39 +208,71 @@ JsonString(const char *s)
 }
 
 /*
- * Look up the draw's eligibility function again at draw time: it must still
- * exist and take a bigint and return a boolean.  It will run as its owner.
+ * Look up the draw's eligibility function again at draw time.  It must be
+ * the very function the draw was created with (an OID freed by DROP
+ * FUNCTION can be given to another function later), take a bigint and
+ * return a boolean, and the role that created the draw must still exist
+ * and still be allowed to execute it: the function runs with that role's
+ * rights, never with the rights of the extension owner that runs the draw.
  */
 static void
 PrepareEligibility(DrawRun *run)
 {
+	DrawState  *draw = run->draw;
+	ObjectAddress address;
+	char	   *identity;
 	HeapTuple	tuple;
 	Form_pg_proc proc;
 
-	tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(run->draw->eligibility));
-	if (!HeapTupleIsValid(tuple))
+	ObjectAddressSet(address, ProcedureRelationId, draw->eligibility);
+	identity = getObjectIdentity(&address, true);
+	if (identity == NULL ||
+		(draw->eligibility_identity != NULL && strcmp(identity, draw->eligibility_identity) != 0))
 		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				(errcode(ERRCODE_PD_ELIGIBILITY_MISSING),
 				 errmsg("the eligibility function of draw %lld no longer exists",
-						(long long) run->draw->draw_id),
-				 errhint("Create a function (bigint) RETURNS boolean and set promo_draw.draw.eligibility to it.")));
+						(long long) draw->draw_id),
+				 draw->eligibility_identity ?
+				 errdetail("The draw was created with %s, which has been dropped or replaced since.",
+						   draw->eligibility_identity) :
+				 errdetail("No function has the OID %u it was created with.", draw->eligibility),
+				 errhint("Create the function again under the same name, or cancel the draw.")));
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(draw->created_by)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("the role that created draw %lld no longer exists",
+						(long long) draw->draw_id),
+				 errdetail("Its eligibility function runs with the rights of the role that created the draw.")));
+	if (pg_proc_aclcheck(draw->eligibility, draw->created_by, ACL_EXECUTE) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for function %s", identity),
+				 errdetail("Role %s created draw %lld and may no longer execute its eligibility function.",
+						   GetUserNameFromId(draw->created_by, false),
+						   (long long) draw->draw_id)));
+
+	tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(draw->eligibility));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for function %u", draw->eligibility);
 	proc = (Form_pg_proc) GETSTRUCT(tuple);
 	if (proc->pronargs != 1 || proc->proargtypes.values[0] != INT8OID ||
 		proc->prorettype != BOOLOID || proc->proretset)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
 				 errmsg("the eligibility function of draw %lld must take a bigint and return a boolean",
-						(long long) run->draw->draw_id)));
-	run->eligibility_owner = proc->proowner;
+						(long long) draw->draw_id)));
 	ReleaseSysCache(tuple);
-	fmgr_info(run->draw->eligibility, &run->eligibility);
+	fmgr_info(draw->eligibility, &run->eligibility);
+	run->askcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw eligibility call",
+										ALLOCSET_DEFAULT_SIZES);
 }
 
 /*
- * Ask the eligibility function about a customer, as the function's owner
- * and as a restricted operation: the draw runs with the extension owner's
- * rights, which must not leak into a function a draw's creator chose.  NULL
- * counts as not eligible.
+ * Ask the eligibility function about a customer, as the role that created
+ * the draw and as a restricted operation: the draw runs with the extension
+ * owner's rights, which must not leak into a function a draw's creator
+ * chose.  Each call's memory is freed after it.  NULL counts as not
+ * eligible.
  */
 static bool
 AskEligibility(DrawRun *run, int64 customer_id)
@@ -239,19 +281,24 @@ AskEligibility(DrawRun *run, int64 customer_id)
 	Oid			save_userid;
 	int			save_sec_context;
 	Datum		result;
+	bool		eligible;
+	MemoryContext old = MemoryContextSwitchTo(run->askcxt);
 
 	InitFunctionCallInfoData(*fcinfo, &run->eligibility, 1, InvalidOid, NULL, NULL);
 	fcinfo->args[0].value = Int64GetDatum(customer_id);
 	fcinfo->args[0].isnull = false;
 
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(run->eligibility_owner,
+	SetUserIdAndSecContext(run->draw->created_by,
 						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);
 	result = FunctionCallInvoke(fcinfo);
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 
-	return !fcinfo->isnull && DatumGetBool(result);
+	eligible = !fcinfo->isnull && DatumGetBool(result);
+	MemoryContextSwitchTo(old);
+	MemoryContextReset(run->askcxt);
+	return eligible;
 }
 
 /* Read the prize table, most valuable first. */
@@ -736,12 +783,38 @@ run_draw(PG_FUNCTION_ARGS)
 }
 
 /*
+ * A draw run_due_draws could not draw: keep the error on the draw's row
+ * (failed_runs, last_error, last_error_at, from 0.3.0), where draw_summary shows it,
+ * tell listeners on channel promo_draw, and warn.  The draw is tried again
+ * on the next call.
+ */
+static void
+RecordDrawFailure(int64 draw_id, ErrorData *edata)
+{
+	Datum		args[2] = {Int64GetDatum(draw_id), CStringGetTextDatum(edata->message)};
+
+	/* a database still on the tables of 0.2.0 or before only warns */
+	if (get_attnum(PromoTable("draw"), "failed_runs") != InvalidAttrNumber)
+		SqlRun(&record_failure_plan, args, NULL, 0);
+	Async_Notify("promo_draw",
+				 psprintf("{\"draw_id\": " INT64_FORMAT ", \"status\": \"failed\", "
+						  "\"sqlstate\": \"%s\"}",
+						  draw_id, unpack_sql_state(edata->sqlerrcode)));
+	ereport(WARNING,
+			(errcode(edata->sqlerrcode),
+			 errmsg("draw %lld was not drawn: %s", (long long) draw_id, edata->message),
+			 edata->detail ? errdetail("%s", edata->detail) : 0,
+			 errhint("The error is kept in promo_draw.draw.last_error; run_due_draws() will try again on its next call.")));
+}
+
+/*
  * run_due_draws(): draw every ready draw whose draw_at has passed, for
  * pg_cron to call every minute.  A draw another session is drawing is
  * skipped, and so is one that is not ready yet.  Each draw runs in a
- * subtransaction: one that fails (say, its eligibility function raises an
- * error) is reported as a WARNING and does not stop the others.  Returns how
- * many draws this call drew.
+ * subtransaction and a memory context of its own: one that fails (say, its
+ * eligibility function raises an error) is recorded on its row and does not
+ * stop the others, and no draw's memory outlives it.  Returns how many
+ * draws this call drew.
  */
 PG_FUNCTION_INFO_V1(run_due_draws);
 Datum
@@ -751,7 +824,7 @@ run_due_draws(PG_FUNCTION_ARGS)
 	ResourceOwner owner = CurrentResourceOwner;
 	int64	   *ids;
 	int			nids;
-	int32		drawn = 0;
+	volatile int32 drawn = 0;
 
 	SPI_connect();
 	nids = SqlRun(&due_draws_plan, NULL, NULL, 0);
@@ -767,35 +840,35 @@ run_due_draws(PG_FUNCTION_ARGS)
 	for (int i = 0; i < nids; i++)
 	{
 		MemoryContext spicxt = CurrentMemoryContext;
+		MemoryContext drawcxt = AllocSetContextCreate(spicxt, "promo_draw due draw",
+													  ALLOCSET_DEFAULT_SIZES);
+		ErrorData  *edata = NULL;
 
 		BeginInternalSubTransaction(NULL);
-		MemoryContextSwitchTo(spicxt);
+		MemoryContextSwitchTo(drawcxt);
 		PG_TRY();
 		{
 			if (RunDraw(ids[i], true, true, NULL, NULL) == DRAW_RAN)
 				drawn++;
 			ReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(spicxt);
 			CurrentResourceOwner = owner;
 		}
 		PG_CATCH();
 		{
-			ErrorData  *edata;
-
 			MemoryContextSwitchTo(callercxt);
 			edata = CopyErrorData();
 			FlushErrorState();
 			RollbackAndReleaseCurrentSubTransaction();
-			MemoryContextSwitchTo(spicxt);
 			CurrentResourceOwner = owner;
-			ereport(WARNING,
-					(errcode(edata->sqlerrcode),
-					 errmsg("draw %lld was not drawn: %s", (long long) ids[i], edata->message),
-					 edata->detail ? errdetail("%s", edata->detail) : 0,
-					 errhint("run_due_draws() will try again on its next call.")));
-			FreeErrorData(edata);
 		}
 		PG_END_TRY();
+		MemoryContextSwitchTo(spicxt);
+		MemoryContextDelete(drawcxt);
+		if (edata)
+		{
+			RecordDrawFailure(ids[i], edata);
+			FreeErrorData(edata);
+		}
 		CHECK_FOR_INTERRUPTS();
 	}
 

@@ -243,10 +243,14 @@ RowAccessClose(RowAccess *ra)
 /*
  * The attribute numbers of the named columns.  The caller keeps them with
  * the table's OID, and they are looked up again only when the table is not
- * the one they were found in (the extension was dropped and created again).
+ * the one they were found in (the extension was dropped and created again,
+ * or updated).  The first nrequired names must exist; the others are
+ * columns a later version added, InvalidAttrNumber while the database
+ * still has an older version's tables (the library is installed before
+ * ALTER EXTENSION ... UPDATE runs).
  */
 void
-RowColumns(RowAccess *ra, const char *const *names, int n,
+RowColumns(RowAccess *ra, const char *const *names, int n, int nrequired,
 		   Oid *cached_relid, AttrNumber *attnums)
 {
 	if (*cached_relid == RelationGetRelid(ra->rel))
@@ -255,7 +259,7 @@ RowColumns(RowAccess *ra, const char *const *names, int n,
 	{
 		int			attnum = attnameAttNum(ra->rel, names[i], false);
 
-		if (attnum == InvalidAttrNumber)
+		if (attnum == InvalidAttrNumber && i < nrequired)
 			elog(ERROR, "table \"%s\" has no column \"%s\"",
 				 RelationGetRelationName(ra->rel), names[i]);
 		attnums[i] = (AttrNumber) attnum;

@@ -42,7 +42,7 @@ typedef enum RowUpdateResult
 
 extern RowAccess *RowAccessOpen(const char *table, bool for_write);
 extern void RowAccessClose(RowAccess *ra);
-extern void RowColumns(RowAccess *ra, const char *const *names, int n,
+extern void RowColumns(RowAccess *ra, const char *const *names, int n, int nrequired,
 					   Oid *cached_relid, AttrNumber *attnums);
 extern bool RowFind(RowAccess *ra, Datum *key, bool lock);
 extern TupleTableSlot *RowStart(RowAccess *ra, bool from_found);

@@ -168,7 +168,7 @@ WalletOpen(DrawState *draw)
 
 	wallet->draw = draw;
 	wallet->ra = RowAccessOpen("entry", true);
-	RowColumns(wallet->ra, entry_column_names, EC_COUNT, &entry_columns_relid, entry_columns);
+	RowColumns(wallet->ra, entry_column_names, EC_COUNT, EC_COUNT, &entry_columns_relid, entry_columns);
 	return wallet;
 }
 
@@ -252,7 +252,7 @@ WalletIssue(DrawState *draw, Entry *entry, int64 n)
 void
 CheckDrawOpenedForTickets(DrawState *draw)
 {
-	if (GetCurrentTransactionStartTimestamp() < draw->opens_at)
+	if (DrawClock() < draw->opens_at)
 		ereport(ERROR,
 				(errcode(ERRCODE_PD_DRAW_NOT_OPEN_YET),
 				 errmsg("draw %lld is not open yet", (long long) draw->draw_id),

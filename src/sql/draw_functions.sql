@@ -40,6 +40,7 @@ DECLARE
 	v_draw_id bigint;
 	v_milestones integer[];
 	v_signature_ok boolean;
+	v_identity text;
 BEGIN
 	IF create_draw.name IS NULL OR create_draw.closes_at IS NULL OR create_draw.opens_at IS NULL
 	   OR create_draw.max_wins_per_customer IS NULL OR create_draw.partitions IS NULL
@@ -98,9 +99,16 @@ BEGIN
 
 	IF create_draw.eligibility IS NOT NULL THEN
 		SELECT p.pronargs = 1 AND p.proargtypes[0] = 'bigint'::regtype
-		       AND p.prorettype = 'boolean'::regtype AND NOT p.proretset AND p.prokind = 'f'
-		INTO v_signature_ok
+		       AND p.prorettype = 'boolean'::regtype AND NOT p.proretset AND p.prokind = 'f',
+		       (pg_identify_object('pg_proc'::regclass, p.oid, 0)).identity
+		INTO v_signature_ok, v_identity
 		FROM pg_proc p WHERE p.oid = create_draw.eligibility;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'eligibility function % does not exist', create_draw.eligibility::oid
+				USING ERRCODE = 'PD009',
+				      DETAIL = 'No function has that OID.',
+				      HINT = 'Name the function with its arguments, for example ''my_schema.eligible(bigint)''::regprocedure.';
+		END IF;
 		IF NOT v_signature_ok THEN
 			RAISE EXCEPTION 'eligibility must be a function taking a bigint and returning a boolean'
 				USING ERRCODE = 'invalid_parameter_value',
@@ -117,13 +125,13 @@ BEGIN
 	INSERT INTO promo_draw.draw (name, opens_at, closes_at, draw_at, partitions,
 		max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer,
 		milestones, requires_opt_in, default_prize, lose_message, eligibility,
-		seed, seed_hash, created_by)
+		eligibility_identity, seed, seed_hash, created_by)
 	SELECT create_draw.name, create_draw.opens_at, create_draw.closes_at,
 		coalesce(create_draw.draw_at, create_draw.closes_at), create_draw.partitions,
 		create_draw.max_wins_per_customer, create_draw.stake_per_ticket, create_draw.min_stake,
 		create_draw.max_tickets_per_customer, v_milestones, create_draw.requires_opt_in,
 		create_draw.default_prize, create_draw.lose_message, create_draw.eligibility,
-		s.seed, sha256(s.seed), v_caller
+		v_identity, s.seed, sha256(s.seed), v_caller
 	FROM promo_draw.new_seed() AS s(seed)
 	RETURNING draw.draw_id INTO v_draw_id;
 
@@ -144,7 +152,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-	v_status text;
+	v promo_draw.draw%ROWTYPE;
 	v_prize_id bigint;
 BEGIN
 	IF add_prize.draw_id IS NULL OR add_prize.name IS NULL OR add_prize.value IS NULL
@@ -152,17 +160,28 @@ BEGIN
 		RAISE EXCEPTION 'add_prize arguments must not be null'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	-- the row lock orders this with run_draw, which reads the prizes
-	SELECT d.status INTO v_status FROM promo_draw.draw d
+	-- the row lock orders this with run_draw, which reads the prizes, and
+	-- with close_partition, which makes the draw ready
+	SELECT * INTO v FROM promo_draw.draw d
 	WHERE d.draw_id = add_prize.draw_id FOR SHARE;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'draw % does not exist', add_prize.draw_id USING ERRCODE = 'PD001';
-	ELSIF v_status = 'drawn' THEN
+	ELSIF v.status = 'drawn' THEN
 		RAISE EXCEPTION 'draw % has already been drawn', add_prize.draw_id
 			USING ERRCODE = 'PD003',
 			      HINT = 'Its prize table cannot change any more.';
-	ELSIF v_status = 'cancelled' THEN
+	ELSIF v.status = 'cancelled' THEN
 		RAISE EXCEPTION 'draw % was cancelled', add_prize.draw_id USING ERRCODE = 'PD005';
+	ELSIF v.partitions > 0 AND v.ready_at IS NOT NULL THEN
+		RAISE EXCEPTION 'draw % is closed', add_prize.draw_id
+			USING ERRCODE = 'PD004',
+			      DETAIL = 'Every ingest partition has reported, so its prize table is final.',
+			      HINT = 'Add prizes before the draw is ready.';
+	ELSIF v.partitions = 0 AND clock_timestamp() >= v.closes_at THEN
+		RAISE EXCEPTION 'draw % is closed', add_prize.draw_id
+			USING ERRCODE = 'PD004',
+			      DETAIL = format('It closed at %s, so its prize table is final.', v.closes_at),
+			      HINT = 'Add prizes before the draw is ready.';
 	END IF;
 	IF length(add_prize.name) NOT BETWEEN 1 AND 200 THEN
 		RAISE EXCEPTION 'a prize name must be 1 to 200 characters long'
@@ -185,7 +204,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION promo_draw.add_prize(bigint, text, numeric, integer, jsonb) IS
-	'add a prize (quantity units of it) to a draw that has not been drawn; returns its prize_id';
+	'add a prize (quantity units of it) to a draw that is not ready yet; returns its prize_id';
 
 CREATE FUNCTION promo_draw.opt_in(draw_id bigint, customer_id bigint) RETURNS void
 	AS 'MODULE_PATHNAME', 'opt_in'
@@ -283,7 +302,8 @@ SELECT d.draw_id, d.name, d.status, d.opens_at, d.closes_at, d.draw_at, d.drawn_
        coalesce(r.defaulted, 0) AS "default",
        coalesce(r.lost, 0) AS lost,
        coalesce(r.ineligible, 0) AS ineligible,
-       coalesce(r.value_won, 0) AS value_won
+       coalesce(r.value_won, 0) AS value_won,
+       d.failed_runs, d.last_error, d.last_error_at
 FROM promo_draw.draw d
 LEFT JOIN LATERAL (
 	SELECT count(*) AS participants, sum(e.tickets) AS tickets
@@ -305,7 +325,7 @@ LEFT JOIN LATERAL (
 	WHERE r.draw_id = d.draw_id
 ) r ON true;
 COMMENT ON VIEW promo_draw.draw_summary IS
-	'one row per draw: participants, tickets, prizes on offer and given, outcomes';
+	'one row per draw: participants, tickets, prizes on offer and given, outcomes, and failed scheduled runs';
 
 CREATE VIEW promo_draw.customer_result AS
 SELECT r.draw_id, d.name AS draw_name, r.customer_id, r.place, r.outcome,

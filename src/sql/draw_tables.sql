@@ -25,6 +25,7 @@ CREATE TABLE promo_draw.draw (
 	default_prize text,
 	lose_message text NOT NULL DEFAULT 'Better luck next time',
 	eligibility regprocedure,
+	eligibility_identity text,
 	seed bytea NOT NULL CHECK (length(seed) = 32),
 	seed_hash bytea NOT NULL CHECK (length(seed_hash) = 32),
 	created_by regrole NOT NULL,
@@ -35,6 +36,9 @@ CREATE TABLE promo_draw.draw (
 	tickets_total numeric,
 	cancelled_at timestamptz,
 	cancel_reason text,
+	failed_runs integer NOT NULL DEFAULT 0,
+	last_error text,
+	last_error_at timestamptz,
 	CHECK (opens_at < closes_at),
 	CHECK (draw_at >= closes_at),
 	CHECK ((status = 'drawn') = (drawn_at IS NOT NULL)),
@@ -53,6 +57,11 @@ COMMENT ON COLUMN promo_draw.draw.ready_at IS
 COMMENT ON COLUMN promo_draw.draw.participants IS 'customers holding tickets in the draw, recorded when it was drawn';
 COMMENT ON COLUMN promo_draw.draw.tickets_total IS 'tickets held in the draw, recorded when it was drawn';
 COMMENT ON COLUMN promo_draw.draw.created_by IS 'the role that created the draw';
+COMMENT ON COLUMN promo_draw.draw.eligibility_identity IS
+	'the eligibility function''s qualified name and arguments when the draw was created: a function dropped or replaced since is refused at draw time';
+COMMENT ON COLUMN promo_draw.draw.failed_runs IS 'how many times run_due_draws() tried to draw it and failed';
+COMMENT ON COLUMN promo_draw.draw.last_error IS 'the error of the last failed run_due_draws() attempt';
+COMMENT ON COLUMN promo_draw.draw.last_error_at IS 'when the last run_due_draws() attempt failed';
 
 CREATE TABLE promo_draw.prize (
 	prize_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -1,8 +1,8 @@
-# Upgrading: a database that installed 0.1.0 and ran ALTER EXTENSION
-# promo_draw UPDATE has exactly the objects, labels, privileges, comments
-# and dump registrations of a fresh install of the current version, and
-# keeps its data: a draw opened under 0.1.0 is drawn and verified after
-# the update, and the new capabilities work.
+# Upgrading: a database that installed any earlier release and ran ALTER
+# EXTENSION promo_draw UPDATE has exactly the objects, labels, privileges,
+# comments and dump registrations of a fresh install of the current
+# version, and keeps its data: a draw opened under the old release is drawn
+# and verified after the update, and the later capabilities work.
 use strict;
 use warnings;
 
@@ -74,50 +74,61 @@ $node->safe_psql('postgres', 'CREATE DATABASE fresh');
 $node->safe_psql('fresh', 'CREATE EXTENSION promo_draw CASCADE');
 my $fresh = $node->safe_psql('fresh', $describe);
 
-# from the first release, with a draw in progress
-$node->safe_psql('postgres', 'CREATE DATABASE upgraded');
-$node->safe_psql('upgraded', "CREATE EXTENSION promo_draw VERSION '$versions[0]' CASCADE");
-$node->safe_psql('upgraded', q{
-	SELECT promo_draw.create_draw('Across the upgrade', '2100-01-01', opens_at => '2000-01-01',
-	                              stake_per_ticket => 10, partitions => 1);
-	SELECT promo_draw.add_prize(1, 'Prize', 100, 3);
-	SELECT count(promo_draw.award_tickets(1, c, 1 + c % 4)) FROM generate_series(1, 200) c;
-	SELECT promo_draw.record_stake(1, 7, 35.00, partition => 0, source_offset => 1);
-});
-$node->safe_psql('upgraded', 'ALTER EXTENSION promo_draw UPDATE');
-is($node->safe_psql('upgraded', "SELECT extversion FROM pg_extension WHERE extname = 'promo_draw'"),
-	$default, "updated from $versions[0] to $default");
-
-my $upgraded = $node->safe_psql('upgraded', $describe);
+# from every earlier release, with a draw in progress
 my @fresh = split /\n/, $fresh;
-my @upgraded = split /\n/, $upgraded;
 my %in_fresh = map { $_ => 1 } @fresh;
-my %in_upgraded = map { $_ => 1 } @upgraded;
-my @missing = grep { !$in_upgraded{$_} } @fresh;
-my @extra = grep { !$in_fresh{$_} } @upgraded;
-diag("only in a fresh install: $_") for @missing;
-diag("only after the update: $_") for @extra;
 ok(scalar(@fresh) > 300, scalar(@fresh) . ' facts describe a fresh install');
-is(scalar(@missing) + scalar(@extra), 0, 'the updated extension is the fresh install, fact for fact');
+foreach my $old (grep { $_ ne $default } @versions)
+{
+	my $db = "from_$old";
+	$db =~ s/\./_/g;
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	$node->safe_psql($db, "CREATE EXTENSION promo_draw VERSION '$old' CASCADE");
+	$node->safe_psql($db, q{
+		CREATE FUNCTION public.everyone(customer bigint) RETURNS boolean LANGUAGE sql
+			AS $$ SELECT customer > 0 $$;
+		SELECT promo_draw.create_draw('Across the upgrade', '2100-01-01', opens_at => '2000-01-01',
+		                              stake_per_ticket => 10, partitions => 1,
+		                              eligibility => 'public.everyone(bigint)');
+		SELECT promo_draw.add_prize(1, 'Prize', 100, 3);
+		SELECT count(promo_draw.award_tickets(1, c, 1 + c % 4)) FROM generate_series(1, 200) c;
+		SELECT promo_draw.record_stake(1, 7, 35.00, partition => 0, source_offset => 1);
+	});
+	$node->safe_psql($db, 'ALTER EXTENSION promo_draw UPDATE');
+	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'promo_draw'"),
+		$default, "updated from $old to $default");
 
-# the draw opened under the old version runs, and verifies
-is($node->safe_psql('upgraded', q{
-	SELECT promo_draw.close_partition(1, 0);
-	SELECT count(*) FROM promo_draw.run_draw(1);
-}), "t\n200", 'the draw opened before the update is drawn after it');
-is($node->safe_psql('upgraded', 'SELECT bool_and(ok) FROM promo_draw.verify_draw(1)'),
-	't', 'and verifies');
+	my @upgraded = split /\n/, $node->safe_psql($db, $describe);
+	my %in_upgraded = map { $_ => 1 } @upgraded;
+	my @missing = grep { !$in_upgraded{$_} } @fresh;
+	my @extra = grep { !$in_fresh{$_} } @upgraded;
+	diag("from $old, only in a fresh install: $_") for @missing;
+	diag("from $old, only after the update: $_") for @extra;
+	is(scalar(@missing) + scalar(@extra), 0,
+		"from $old: the updated extension is the fresh install, fact for fact");
 
-# and the new capabilities work in the updated database
-is($node->safe_psql('upgraded', q{
-	SELECT promo_draw.create_code('AFTER-UPGRADE', '2000-01-01', '2100-01-01', 2);
-	SELECT count(promo_draw.redeem('after-upgrade', c)) FROM generate_series(1, 2) c;
-}), "\n2", 'codes work after the update');
-is($node->safe_psql('upgraded', q{
-	SELECT promo_draw.grant_bonus(1, 10, 1);
-	SELECT promo_draw.bonus_bet(1, 10, 1, 'b');
-	SELECT status FROM promo_draw.bonus_state(1);
-}), "1\n\ncleared", 'and so do bonuses');
+	# the draw opened under the old version runs, with its eligibility
+	# function recognised, and verifies
+	is($node->safe_psql($db, q{
+		SELECT eligibility_identity FROM promo_draw.draw WHERE draw_id = 1;
+		SELECT promo_draw.close_partition(1, 0);
+		SELECT count(*) FROM promo_draw.run_draw(1);
+	}), "public.everyone(bigint)\nt\n200", "from $old: the draw opened before the update is drawn after it");
+	is($node->safe_psql($db, 'SELECT bool_and(ok) FROM promo_draw.verify_draw(1)'),
+		't', "from $old: and verifies");
+
+	# and the capabilities of later versions work in the updated database
+	is($node->safe_psql($db, q{
+		SELECT promo_draw.create_code('AFTER-UPGRADE', '2000-01-01', '2100-01-01', 2);
+		SELECT count(promo_draw.redeem('after-upgrade', c)) FROM generate_series(1, 2) c;
+		SELECT redeemed FROM promo_draw.code_report WHERE code_label = 'AFTER-UPGRADE';
+	}), "\n2\n2", "from $old: codes and their report work after the update");
+	is($node->safe_psql($db, q{
+		SELECT promo_draw.grant_bonus(1, 10, 1);
+		SELECT promo_draw.bonus_bet(1, 10, 1, 'b');
+		SELECT status FROM promo_draw.bonus_state(1);
+	}), "1\n\ncleared", "from $old: and so do bonuses");
+}
 
 $node->stop;
 done_testing();
