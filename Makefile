@@ -14,9 +14,9 @@ OBJS = \
 	src/row_access.o \
 	src/money.o \
 	src/ticket.o \
-	src/best_ticket.o \
+	src/aggregates.o \
 	src/barrier.o \
-	src/wallet.o \
+	src/entry.o \
 	src/stake.o \
 	src/shuffle.o \
 	src/claim.o \
@@ -27,7 +27,7 @@ OBJS = \
 # The install script is kept in pieces, one per capability, in this order.
 SQL_PIECES = \
 	src/sql/schema.sql \
-	src/sql/best_ticket.sql \
+	src/sql/aggregates.sql \
 	src/sql/draw_tables.sql \
 	src/sql/draw_functions.sql \
 	src/sql/stake.sql \

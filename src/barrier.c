@@ -44,18 +44,6 @@
 #define LOCK_SUBID_BARRIER	1
 #define LOCK_SUBID_RUNNER	2
 
-/* The OID of promo_draw.draw, which names the draws' locks. */
-static Oid
-DrawRelationId(void)
-{
-	Oid			relid = get_relname_relid("draw",
-										  get_namespace_oid(PROMO_DRAW_SCHEMA, false));
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "table promo_draw.draw is missing");
-	return relid;
-}
-
 /*
  * The lock object id of a draw.  Lock tags hold 32 bits: ids above that fold
  * onto smaller ones, which can only make two draws share a lock, never let
@@ -71,7 +59,7 @@ DrawLockObjid(int64 draw_id)
 void
 LockDrawIngest(int64 draw_id)
 {
-	LockDatabaseObject(DrawRelationId(), DrawLockObjid(draw_id),
+	LockDatabaseObject(PromoTableOid("draw"), DrawLockObjid(draw_id),
 					   LOCK_SUBID_BARRIER, ShareLock);
 }
 
@@ -79,7 +67,7 @@ LockDrawIngest(int64 draw_id)
 void
 LockDrawBarrier(int64 draw_id)
 {
-	LockDatabaseObject(DrawRelationId(), DrawLockObjid(draw_id),
+	LockDatabaseObject(PromoTableOid("draw"), DrawLockObjid(draw_id),
 					   LOCK_SUBID_BARRIER, ExclusiveLock);
 }
 
@@ -91,10 +79,10 @@ bool
 LockDrawRunner(int64 draw_id, bool nowait)
 {
 	if (nowait)
-		return ConditionalLockDatabaseObject(DrawRelationId(),
+		return ConditionalLockDatabaseObject(PromoTableOid("draw"),
 											 DrawLockObjid(draw_id),
 											 LOCK_SUBID_RUNNER, ExclusiveLock);
-	LockDatabaseObject(DrawRelationId(), DrawLockObjid(draw_id),
+	LockDatabaseObject(PromoTableOid("draw"), DrawLockObjid(draw_id),
 					   LOCK_SUBID_RUNNER, ExclusiveLock);
 	return true;
 }

@@ -177,18 +177,6 @@ static SqlPlan cancel_plan = {
 	2, {INT8OID, TEXTOID}
 };
 
-/* A table of promo_draw's, by name. */
-static Oid
-PromoTable(const char *name)
-{
-	Oid			relid = get_relname_relid(name,
-										  get_namespace_oid(PROMO_DRAW_SCHEMA, false));
-
-	if (!OidIsValid(relid))
-		elog(ERROR, "table promo_draw.%s is missing", name);
-	return relid;
-}
-
 /* Build a jsonb value from its text; used for the few constant payloads. */
 static Datum
 JsonbFromText(const char *text)
@@ -711,7 +699,7 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	run.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw draw row",
 									   ALLOCSET_SMALL_SIZES);
 	run.now = GetCurrentTransactionStartTimestamp();
-	run.message_seq = getIdentitySequence(PromoTable("notification"), 1, false);
+	run.message_seq = getIdentitySequence(PromoTableOid("notification"), 1, false);
 	if (run.draw->default_prize)
 		run.consolation_payload = JsonbFromText(psprintf("{\"draw\": %s, \"prize\": %s}",
 														 JsonString(run.draw->name),
@@ -724,8 +712,8 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	sortdesc = TicketSortDesc();
 	sort = SortTickets(&run, sortdesc);
 
-	run.results = BulkInsertOpen(PromoTable("result"), RESULT_COLS);
-	run.messages = BulkInsertOpen(PromoTable("notification"), NOTIFICATION_COLS);
+	run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS);
+	run.messages = BulkInsertOpen(PromoTableOid("notification"), NOTIFICATION_COLS);
 	WalkTickets(&run, sort, sortdesc);
 	BulkInsertClose(run.results);
 	BulkInsertClose(run.messages);
@@ -794,7 +782,7 @@ RecordDrawFailure(int64 draw_id, ErrorData *edata)
 	Datum		args[2] = {Int64GetDatum(draw_id), CStringGetTextDatum(edata->message)};
 
 	/* a database still on the tables of 0.2.0 or before only warns */
-	if (get_attnum(PromoTable("draw"), "failed_runs") != InvalidAttrNumber)
+	if (get_attnum(PromoTableOid("draw"), "failed_runs") != InvalidAttrNumber)
 		SqlRun(&record_failure_plan, args, NULL, 0);
 	Async_Notify("promo_draw",
 				 psprintf("{\"draw_id\": " INT64_FORMAT ", \"status\": \"failed\", "

@@ -1,15 +1,18 @@
 /*-------------------------------------------------------------------------
  *
  * promo_draw.c
- *	  Module entry point: PG_MODULE_MAGIC, _PG_init and the settings.
+ *	  Module entry point: PG_MODULE_MAGIC, _PG_init, the settings, and what
+ *	  every part shares.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 
 #include "promo_draw.h"
 
@@ -35,6 +38,17 @@ _PG_init(void)
 							 PGC_SUSET, 0,
 							 NULL, NULL, NULL);
 	MarkGUCPrefixReserved("promo_draw");
+}
+
+/* The OID of one of promo_draw's tables, by name; missing is an error. */
+Oid
+PromoTableOid(const char *name)
+{
+	Oid			relid = get_relname_relid(name, get_namespace_oid(PROMO_DRAW_SCHEMA, false));
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "table promo_draw.%s is missing", name);
+	return relid;
 }
 
 /*

@@ -29,6 +29,9 @@
 #define ERRCODE_PD_ELIGIBILITY_MISSING	MAKE_SQLSTATE('P','D','0','0','9')
 #define ERRCODE_PD_PLAYTHROUGH_TOO_HIGH	MAKE_SQLSTATE('P','D','0','3','5')
 
+/* The OID of one of promo_draw's tables (promo_draw.c) */
+extern Oid	PromoTableOid(const char *name);
+
 /* Settings (promo_draw.c) */
 extern double promo_draw_max_playthrough;
 

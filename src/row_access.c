@@ -194,9 +194,7 @@ RowAccessOpen(const char *table, bool for_write)
 	Oid			pkoid;
 	RangeTblEntry *rte;
 
-	relid = get_relname_relid(table, get_namespace_oid(PROMO_DRAW_SCHEMA, false));
-	if (!OidIsValid(relid))
-		elog(ERROR, "table promo_draw.%s is missing", table);
+	relid = PromoTableOid(table);
 	ra->rel = table_open(relid, RowExclusiveLock);
 	pkoid = RelationGetPrimaryKeyIndex(ra->rel);
 	if (!OidIsValid(pkoid))

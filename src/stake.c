@@ -36,7 +36,7 @@
 #include "money.h"
 #include "promo_draw.h"
 #include "row_access.h"
-#include "wallet.h"
+#include "entry.h"
 
 /* Most bets record_stakes takes in one call. */
 #define STAKE_MAX_BATCH 1000000
@@ -228,7 +228,7 @@ StakeChange(DrawState *draw, Entry *entry, void *arg)
 	bet->issued = 0;
 	if (due > 0)
 	{
-		bet->issued = WalletIssue(draw, entry, due);
+		bet->issued = EntryIssue(draw, entry, due);
 		entry->stake_tickets += bet->issued;
 	}
 }
@@ -257,7 +257,7 @@ ApplyBets(DrawState *draw, Bet *bets, int nbets)
 	Bet		  **counted = palloc(sizeof(Bet *) * Max(nbets, 1));
 	int			n = 0;
 	int64		issued = 0;
-	Wallet	   *wallet;
+	Entries	   *entries;
 	MemoryContext betcxt;
 
 	for (int i = 0; i < nbets; i++)
@@ -267,20 +267,20 @@ ApplyBets(DrawState *draw, Bet *bets, int nbets)
 	/* by customer, each customer's bets in stream order */
 	qsort(counted, n, sizeof(Bet *), CompareBets);
 
-	wallet = WalletOpen(draw);
+	entries = EntriesOpen(draw);
 	betcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw bet",
 								   ALLOCSET_DEFAULT_SIZES);
 	for (int i = 0; i < n; i++)
 	{
 		MemoryContext old = MemoryContextSwitchTo(betcxt);
 
-		WalletUpdate(wallet, counted[i]->customer_id, StakeChange, counted[i]);
+		EntryUpdate(entries, counted[i]->customer_id, StakeChange, counted[i]);
 		issued += counted[i]->issued;
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(betcxt);
 		CHECK_FOR_INTERRUPTS();
 	}
-	WalletClose(wallet);
+	EntriesClose(entries);
 	MemoryContextDelete(betcxt);
 	pfree(counted);
 	return issued;

@@ -4,7 +4,7 @@
  *	  Ticket values: ordered lists of best tickets.
  *
  * Every place that keeps "the best k tickets" (the best_tickets aggregate,
- * a customer's wallet) shares these helpers, so that they agree on order and
+ * a customer's entries) shares these helpers, so that they agree on order and
  * on what counts as a repeat.
  *
  *-------------------------------------------------------------------------

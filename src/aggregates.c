@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * best_ticket.c
+ * aggregates.c
  *	  The aggregates that keep only what a draw needs of a group of tickets
  *	  or stakes:
  *

@@ -1,6 +1,6 @@
 
 /*
- * Aggregates that keep only the best ticket(s) of a group (src/best_ticket.c).
+ * Aggregates that keep only the best ticket(s) of a group (src/aggregates.c).
  * Pure functions: every role may use them.
  */
 

@@ -1,13 +1,13 @@
 /*-------------------------------------------------------------------------
  *
- * wallet.h
+ * entry.h
  *	  A customer's entry in a draw: ticket count, stake and only the best
  *	  tickets, read and written under the entry's row lock.
  *
  *-------------------------------------------------------------------------
  */
-#ifndef PROMO_DRAW_WALLET_H
-#define PROMO_DRAW_WALLET_H
+#ifndef PROMO_DRAW_ENTRY_H
+#define PROMO_DRAW_ENTRY_H
 
 #include "postgres.h"
 
@@ -17,7 +17,7 @@
 #include "barrier.h"
 
 /* Most tickets issued to one customer in one call. */
-#define WALLET_MAX_ISSUE 10000000
+#define ENTRY_MAX_ISSUE 10000000
 
 typedef struct Entry
 {
@@ -35,20 +35,20 @@ typedef struct Entry
  * A change to an entry.  It may run more than once (when a concurrent
  * session creates the same entry first), each time on a fresh copy.
  */
-typedef void (*WalletChange) (DrawState *draw, Entry *entry, void *arg);
+typedef void (*EntryChange) (DrawState *draw, Entry *entry, void *arg);
 
 /* The entries of one draw, open for changes. */
-typedef struct Wallet
+typedef struct Entries
 {
 	DrawState  *draw;
 	struct RowAccess *ra;
-} Wallet;
+} Entries;
 
-extern Wallet *WalletOpen(DrawState *draw);
-extern int64 WalletUpdate(Wallet *wallet, int64 customer_id,
-						  WalletChange change, void *arg);
-extern void WalletClose(Wallet *wallet);
-extern int64 WalletIssue(DrawState *draw, Entry *entry, int64 n);
+extern Entries *EntriesOpen(DrawState *draw);
+extern int64 EntryUpdate(Entries *entries, int64 customer_id,
+						  EntryChange change, void *arg);
+extern void EntriesClose(Entries *entries);
+extern int64 EntryIssue(DrawState *draw, Entry *entry, int64 n);
 extern void CheckDrawOpenedForTickets(DrawState *draw);
 
-#endif							/* PROMO_DRAW_WALLET_H */
+#endif							/* PROMO_DRAW_ENTRY_H */

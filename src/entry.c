@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
- * wallet.c
- *	  A customer's tickets in a draw: award_tickets, opt_in, and the entry
- *	  update that stake rules share.
+ * entry.c
+ *	  A customer's entry in a draw (table promo_draw.entry): award_tickets,
+ *	  opt_in, and the entry update that stake rules share.
  *
  * An entry keeps the ticket count and only the best max_wins_per_customer
  * ticket values, so its size does not grow with the tickets held.  New
@@ -27,7 +27,7 @@
 #include "row_access.h"
 #include "sqlexec.h"
 #include "ticket.h"
-#include "wallet.h"
+#include "entry.h"
 
 
 static SqlPlan milestone_plan = {
@@ -72,7 +72,7 @@ EntrySet(TupleTableSlot *slot, EntryColumn col, Datum value)
  * writing the entry (one creating it, say) and lock it.
  */
 static bool
-WalletLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry,
+EntryLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry,
 		   bool lock)
 {
 	Datum		key[2] = {Int64GetDatum(draw->draw_id), Int64GetDatum(customer_id)};
@@ -110,7 +110,7 @@ WalletLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry,
  * concurrent session that created it first: the caller starts again.
  */
 static bool
-WalletSave(RowAccess *ra, DrawState *draw, Entry *entry, bool exists,
+EntrySave(RowAccess *ra, DrawState *draw, Entry *entry, bool exists,
 		   int64 tickets_before)
 {
 	TupleTableSlot *next;
@@ -161,23 +161,23 @@ WalletSave(RowAccess *ra, DrawState *draw, Entry *entry, bool exists,
 }
 
 /* Open the entries of a draw for changes. */
-Wallet *
-WalletOpen(DrawState *draw)
+Entries *
+EntriesOpen(DrawState *draw)
 {
-	Wallet	   *wallet = palloc(sizeof(Wallet));
+	Entries	   *entries = palloc(sizeof(Entries));
 
-	wallet->draw = draw;
-	wallet->ra = RowAccessOpen("entry", true);
-	RowColumns(wallet->ra, entry_column_names, EC_COUNT, EC_COUNT, &entry_columns_relid, entry_columns);
-	return wallet;
+	entries->draw = draw;
+	entries->ra = RowAccessOpen("entry", true);
+	RowColumns(entries->ra, entry_column_names, EC_COUNT, EC_COUNT, &entry_columns_relid, entry_columns);
+	return entries;
 }
 
-/* Release what WalletOpen took. */
+/* Release what EntriesOpen took. */
 void
-WalletClose(Wallet *wallet)
+EntriesClose(Entries *entries)
 {
-	RowAccessClose(wallet->ra);
-	pfree(wallet);
+	RowAccessClose(entries->ra);
+	pfree(entries);
 }
 
 /*
@@ -186,18 +186,18 @@ WalletClose(Wallet *wallet)
  * is lost.  Returns the customer's ticket count afterwards.
  */
 int64
-WalletUpdate(Wallet *wallet, int64 customer_id, WalletChange change, void *arg)
+EntryUpdate(Entries *entries, int64 customer_id, EntryChange change, void *arg)
 {
 	bool		lock = false;
 
 	for (;;)
 	{
 		Entry		entry;
-		bool		exists = WalletLoad(wallet->ra, wallet->draw, customer_id, &entry, lock);
+		bool		exists = EntryLoad(entries->ra, entries->draw, customer_id, &entry, lock);
 		int64		before = entry.tickets;
 
-		change(wallet->draw, &entry, arg);
-		if (WalletSave(wallet->ra, wallet->draw, &entry, exists, before))
+		change(entries->draw, &entry, arg);
+		if (EntrySave(entries->ra, entries->draw, &entry, exists, before))
 			return entry.tickets;
 
 		/*
@@ -215,7 +215,7 @@ WalletUpdate(Wallet *wallet, int64 customer_id, WalletChange change, void *arg)
  * many were issued.
  */
 int64
-WalletIssue(DrawState *draw, Entry *entry, int64 n)
+EntryIssue(DrawState *draw, Entry *entry, int64 n)
 {
 	TicketMaker maker;
 
@@ -223,12 +223,12 @@ WalletIssue(DrawState *draw, Entry *entry, int64 n)
 		n = Min(n, draw->max_tickets - entry->tickets);
 	if (n <= 0)
 		return 0;
-	if (n > WALLET_MAX_ISSUE)
+	if (n > ENTRY_MAX_ISSUE)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("cannot issue %lld tickets at once", (long long) n),
 				 errdetail("At most %d tickets are issued to a customer in one call.",
-						   WALLET_MAX_ISSUE),
+						   ENTRY_MAX_ISSUE),
 				 errhint("Check the stake against stake_per_ticket, or set max_tickets_per_customer.")));
 
 	TicketMakerStart(&maker, draw->seed, draw->draw_id, entry->customer_id);
@@ -263,7 +263,7 @@ CheckDrawOpenedForTickets(DrawState *draw)
 static void
 AwardChange(DrawState *draw, Entry *entry, void *arg)
 {
-	WalletIssue(draw, entry, *(int64 *) arg);
+	EntryIssue(draw, entry, *(int64 *) arg);
 }
 
 /* opt_in: mark the entry opted in. */
@@ -290,7 +290,7 @@ award_tickets(PG_FUNCTION_ARGS)
 	int64		customer_id;
 	int64		n;
 	DrawState  *draw;
-	Wallet	   *wallet;
+	Entries	   *entries;
 	int64		total;
 
 	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
@@ -299,10 +299,10 @@ award_tickets(PG_FUNCTION_ARGS)
 	draw_id = PG_GETARG_INT64(0);
 	customer_id = PG_GETARG_INT64(1);
 	n = PG_GETARG_INT64(2);
-	if (n < 1 || n > WALLET_MAX_ISSUE)
+	if (n < 1 || n > ENTRY_MAX_ISSUE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must be between 1 and %d", WALLET_MAX_ISSUE),
+				 errmsg("n must be between 1 and %d", ENTRY_MAX_ISSUE),
 				 errdetail("award_tickets() was asked for %lld tickets.", (long long) n)));
 
 	SPI_connect();
@@ -310,9 +310,9 @@ award_tickets(PG_FUNCTION_ARGS)
 	draw = LoadDraw(draw_id, false);
 	CheckDrawTakesTickets(draw);
 	CheckDrawOpenedForTickets(draw);
-	wallet = WalletOpen(draw);
-	total = WalletUpdate(wallet, customer_id, AwardChange, &n);
-	WalletClose(wallet);
+	entries = EntriesOpen(draw);
+	total = EntryUpdate(entries, customer_id, AwardChange, &n);
+	EntriesClose(entries);
 	SPI_finish();
 
 	PG_RETURN_INT64(total);
@@ -330,7 +330,7 @@ opt_in(PG_FUNCTION_ARGS)
 	int64		draw_id;
 	int64		customer_id;
 	DrawState  *draw;
-	Wallet	   *wallet;
+	Entries	   *entries;
 
 	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
 	CHECK_ARG_NOT_NULL(fcinfo, 1, "customer_id");
@@ -341,9 +341,9 @@ opt_in(PG_FUNCTION_ARGS)
 	LockDrawIngest(draw_id);
 	draw = LoadDraw(draw_id, false);
 	CheckDrawTakesTickets(draw);
-	wallet = WalletOpen(draw);
-	WalletUpdate(wallet, customer_id, OptInChange, NULL);
-	WalletClose(wallet);
+	entries = EntriesOpen(draw);
+	EntryUpdate(entries, customer_id, OptInChange, NULL);
+	EntriesClose(entries);
 	SPI_finish();
 
 	PG_RETURN_VOID();
