@@ -799,20 +799,22 @@ RecordDrawFailure(int64 draw_id, ErrorData *edata)
  * run_due_draws(): draw every ready draw whose draw_at has passed, for
  * pg_cron to call every minute.  A draw another session is drawing is
  * skipped, and so is one that is not ready yet.  Each draw runs in a
- * subtransaction and a memory context of its own: one that fails (say, its
- * eligibility function raises an error) is recorded on its row and does not
- * stop the others, and no draw's memory outlives it.  Returns how many
- * draws this call drew.
+ * subtransaction with an SPI connection of its own: one that fails (say,
+ * its eligibility function raises an error) is recorded on its row and does
+ * not stop the others, and no draw's memory outlives it (SPI returns to its
+ * connection's memory after every query, so a connection shared by the
+ * draws would keep each draw's allocations to the end of the call).
+ * Returns how many draws this call drew.
  */
 PG_FUNCTION_INFO_V1(run_due_draws);
 Datum
 run_due_draws(PG_FUNCTION_ARGS)
 {
-	MemoryContext callercxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
 	int64	   *ids;
 	int			nids;
 	volatile int32 drawn = 0;
+	MemoryContext loopcxt;
 
 	SPI_connect();
 	nids = SqlRun(&due_draws_plan, NULL, NULL, 0);
@@ -824,34 +826,34 @@ run_due_draws(PG_FUNCTION_ARGS)
 		ids[i] = DatumGetInt64(SqlValue(i, 1, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
+	loopcxt = CurrentMemoryContext;
 
 	for (int i = 0; i < nids; i++)
 	{
-		MemoryContext spicxt = CurrentMemoryContext;
-		MemoryContext drawcxt = AllocSetContextCreate(spicxt, "promo_draw due draw",
-													  ALLOCSET_DEFAULT_SIZES);
 		ErrorData  *edata = NULL;
 
 		BeginInternalSubTransaction(NULL);
-		MemoryContextSwitchTo(drawcxt);
+		MemoryContextSwitchTo(loopcxt);
 		PG_TRY();
 		{
+			SPI_connect();
 			if (RunDraw(ids[i], true, true, NULL, NULL) == DRAW_RAN)
 				drawn++;
+			SPI_finish();
 			ReleaseCurrentSubTransaction();
 			CurrentResourceOwner = owner;
 		}
 		PG_CATCH();
 		{
-			MemoryContextSwitchTo(callercxt);
+			/* the abort also ends the draw's SPI connection, and frees its memory */
+			MemoryContextSwitchTo(loopcxt);
 			edata = CopyErrorData();
 			FlushErrorState();
 			RollbackAndReleaseCurrentSubTransaction();
 			CurrentResourceOwner = owner;
 		}
 		PG_END_TRY();
-		MemoryContextSwitchTo(spicxt);
-		MemoryContextDelete(drawcxt);
+		MemoryContextSwitchTo(loopcxt);
 		if (edata)
 		{
 			RecordDrawFailure(ids[i], edata);
