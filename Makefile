@@ -27,6 +27,7 @@ OBJS = \
 # The install script is kept in pieces, one per capability, in this order.
 SQL_PIECES = \
 	src/sql/schema.sql \
+	src/sql/money.sql \
 	src/sql/aggregates.sql \
 	src/sql/draw_tables.sql \
 	src/sql/draw_functions.sql \
@@ -46,7 +47,7 @@ DATA = \
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 
 REGRESS = \
-	setup \
+	install \
 	best_ticket \
 	best_ticket_parallel \
 	draw \
@@ -67,6 +68,7 @@ ISOLATION = \
 	codes_concurrent \
 	bonus_concurrent \
 	maintenance_rewrite
+REGRESS_OPTS = --inputdir=test
 ISOLATION_OPTS = --inputdir=test/isolation
 
 TAP_TESTS = 1
@@ -95,3 +97,10 @@ installcheck-tap:
 	$(prove_installcheck)
 installcheck-pgtap:
 	pg_prove --ext .sql -d $(PGTAP_DB) $(PGTAP_TESTS)
+
+# A release tarball of the committed tree, named after the control file's
+# version: make dist -> promo_draw-<version>.tar.gz
+DISTNAME = $(EXTENSION)-$(EXTVERSION)
+.PHONY: dist
+dist:
+	git archive --format=tar.gz --prefix=$(DISTNAME)/ -o $(DISTNAME).tar.gz HEAD

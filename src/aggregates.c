@@ -331,30 +331,6 @@ best_tickets_final(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(result);
 }
 
-/* Raise an error unless stake_per_ticket is a positive finite number. */
-static inline void
-CheckStakePerTicket(Numeric per)
-{
-	if (!MoneyIsFinite(per) || MoneySign(per) <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("stake_per_ticket must be a positive finite number"),
-				 errdetail("stake_tickets() was given a stake per ticket of %s.",
-						   MoneyText(per))));
-}
-
-/* Raise an error unless a stake amount is a finite number, zero or more. */
-static inline void
-CheckStakeAmount(Numeric amount)
-{
-	if (!MoneyIsFinite(amount) || MoneySign(amount) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("stake amounts must be finite and not negative"),
-				 errdetail("stake_tickets() was given an amount of %s.",
-						   MoneyText(amount))));
-}
-
 /* Raise an error when one group mixes stakes per ticket. */
 static inline void
 CheckSamePer(Numeric per1, Numeric per2)
@@ -421,8 +397,8 @@ stake_tickets_trans(PG_FUNCTION_ARGS)
 
 	amount = PG_GETARG_NUMERIC(1);
 	per = PG_GETARG_NUMERIC(2);
-	CheckStakePerTicket(per);
-	CheckStakeAmount(amount);
+	CheckAmount(per, "stake_per_ticket", true);
+	CheckAmount(amount, "stake amount", false);
 
 	if (state == NULL)
 	{
@@ -575,8 +551,8 @@ stake_tickets_deserialize(PG_FUNCTION_ARGS)
 	per = RecvNumeric(&buf);
 	if (buf.cursor != buf.len)
 		MalformedState("stake_tickets", "The state has trailing bytes.");
-	CheckStakeAmount(sum);
-	CheckStakePerTicket(per);
+	CheckAmount(sum, "stake amount", false);
+	CheckAmount(per, "stake_per_ticket", true);
 
 	/* checked last, so that the checks above can be tested on their own */
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
@@ -589,16 +565,14 @@ stake_tickets_deserialize(PG_FUNCTION_ARGS)
 }
 
 /*
- * stake_tickets_final(state): floor(sum / per) as bigint, 0 for an empty
- * group.  Integer division is exact in numeric, so no rounding can push the
- * result over a ticket boundary.
+ * stake_tickets_final(state): the stake-to-ticket rule (money.c) on the
+ * group's sum, 0 for an empty group.
  */
 PG_FUNCTION_INFO_V1(stake_tickets_final);
 Datum
 stake_tickets_final(PG_FUNCTION_ARGS)
 {
 	StakeTicketsState *state;
-	Datum		quotient;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "stake_tickets_final called in non-aggregate context");
@@ -606,7 +580,5 @@ stake_tickets_final(PG_FUNCTION_ARGS)
 		PG_RETURN_INT64(0);
 
 	state = (StakeTicketsState *) PG_GETARG_POINTER(0);
-	quotient = DirectFunctionCall2(numeric_div_trunc, NumericGetDatum(state->sum),
-								   NumericGetDatum(state->per));
-	PG_RETURN_DATUM(DirectFunctionCall1(numeric_int8, quotient));
+	PG_RETURN_INT64(StakeTickets(state->sum, state->per));
 }

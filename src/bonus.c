@@ -55,29 +55,6 @@
 
 #define SIMULATE_COLUMNS 4
 
-/* A numeric constant. */
-static Numeric
-NumericOf(int64 value)
-{
-	return int64_to_numeric(value);
-}
-
-/* a * b, exactly. */
-static Numeric
-NumericMul(Numeric a, Numeric b)
-{
-	return DatumGetNumeric(DirectFunctionCall2(numeric_mul, NumericGetDatum(a),
-											   NumericGetDatum(b)));
-}
-
-/* a - b, exactly. */
-static Numeric
-NumericSub(Numeric a, Numeric b)
-{
-	return DatumGetNumeric(DirectFunctionCall2(numeric_sub, NumericGetDatum(a),
-											   NumericGetDatum(b)));
-}
-
 /* A numeric argument must be given, finite and not negative (or positive). */
 static inline Numeric
 CheckNumericArg(FunctionCallInfo fcinfo, int argno, const char *name, bool positive)
@@ -86,12 +63,7 @@ CheckNumericArg(FunctionCallInfo fcinfo, int argno, const char *name, bool posit
 
 	CHECK_ARG_NOT_NULL(fcinfo, argno, name);
 	num = PG_GETARG_NUMERIC(argno);
-	if (!MoneyIsFinite(num) || MoneySign(num) < 0 || (positive && MoneySign(num) == 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be %s and finite", name,
-						positive ? "positive" : "zero or positive"),
-				 errdetail("The %s given was %s.", name, MoneyText(num))));
+	CheckAmount(num, name, positive);
 	return num;
 }
 
@@ -120,13 +92,6 @@ UnitsToMoney(int64 units, int scale)
 	Numeric		num = int64_div_fast_to_numeric(units, UNIT_DIGITS);
 
 	return DirectFunctionCall2(numeric_round, NumericGetDatum(num), Int32GetDatum(scale));
-}
-
-/* The number of decimal digits a numeric is written with. */
-static int
-NumericScale(Numeric num)
-{
-	return DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(num)));
 }
 
 /* Ascending order of int64 values, for qsort. */

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * money.h
- *	  Helpers for exact money arithmetic in numeric: signs, comparisons and
- *	  the text of an amount for error messages.
+ *	  Exact money arithmetic in numeric: signs, comparisons, products, the
+ *	  text of an amount for messages, the check of an amount and the
+ *	  stake-to-ticket rule.
  *
  *-------------------------------------------------------------------------
  */
@@ -17,5 +18,11 @@ extern int	MoneyCmp(Numeric a, Numeric b);
 extern int	MoneySign(Numeric num);
 extern bool MoneyIsFinite(Numeric num);
 extern char *MoneyText(Numeric num);
+extern Numeric NumericOf(int64 value);
+extern Numeric NumericMul(Numeric a, Numeric b);
+extern Numeric NumericSub(Numeric a, Numeric b);
+extern int	NumericScale(Numeric num);
+extern void CheckAmount(Numeric amount, const char *name, bool positive);
+extern int64 StakeTickets(Numeric stake, Numeric stake_per_ticket);
 
 #endif							/* PROMO_DRAW_MONEY_H */

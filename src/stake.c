@@ -70,17 +70,6 @@ static const char *const mark_column_names[MC_COUNT] = {
 static Oid	mark_columns_relid = InvalidOid;
 static AttrNumber mark_columns[MC_COUNT];
 
-/* Raise an error unless a stake amount is a positive finite number. */
-static inline void
-CheckBetAmount(Numeric amount)
-{
-	if (!MoneyIsFinite(amount) || MoneySign(amount) <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a stake must be a positive finite amount"),
-				 errdetail("The amount given was %s.", MoneyText(amount))));
-}
-
 /* Raise an error unless the draw turns stakes into tickets. */
 static inline void
 CheckStakeRule(DrawState *draw)
@@ -215,16 +204,11 @@ static void
 StakeChange(DrawState *draw, Entry *entry, void *arg)
 {
 	Bet		   *bet = (Bet *) arg;
-	Numeric		target;
 	int64		due;
 
 	entry->stake = numeric_add_opt_error(entry->stake, bet->amount, NULL);
 	entry->changed = true;
-	target = DatumGetNumeric(DirectFunctionCall2(numeric_div_trunc,
-												 NumericGetDatum(entry->stake),
-												 NumericGetDatum(draw->stake_per_ticket)));
-	due = DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(target))) -
-		entry->stake_tickets;
+	due = StakeTickets(entry->stake, draw->stake_per_ticket) - entry->stake_tickets;
 	bet->issued = 0;
 	if (due > 0)
 	{
@@ -334,7 +318,7 @@ record_stake(PG_FUNCTION_ARGS)
 	bet.at = PG_GETARG_TIMESTAMPTZ(3);
 	bet.has_offset = !PG_ARGISNULL(5);
 	bet.source_offset = bet.has_offset ? PG_GETARG_INT64(5) : 0;
-	CheckBetAmount(bet.amount);
+	CheckAmount(bet.amount, "stake", true);
 
 	PG_RETURN_INT64(RecordStream(PG_GETARG_INT64(0), PG_GETARG_INT32(4), &bet, 1));
 }
@@ -421,7 +405,7 @@ record_stakes(PG_FUNCTION_ARGS)
 		bets[i].at = ats ? DatumGetTimestampTz(ats[i]) : now;
 		bets[i].has_offset = offsets != NULL;
 		bets[i].source_offset = offsets ? DatumGetInt64(offsets[i]) : 0;
-		CheckBetAmount(bets[i].amount);
+		CheckAmount(bets[i].amount, "stake", true);
 		if ((i & 0x3FFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}

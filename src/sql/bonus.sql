@@ -178,6 +178,23 @@ $$;
 COMMENT ON FUNCTION promo_draw.settle_bonus(promo_draw.bonus) IS
 	'internal: write a bonus after a bet or win, clearing it (with a bonus_cleared message) or losing it';
 
+CREATE FUNCTION promo_draw.locked_bonus(bonus_id bigint) RETURNS promo_draw.bonus
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	b promo_draw.bonus;
+BEGIN
+	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = locked_bonus.bonus_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'bonus % does not exist', locked_bonus.bonus_id USING ERRCODE = 'PD030';
+	END IF;
+	RETURN b;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.locked_bonus(bigint) IS
+	'internal: a bonus locked FOR UPDATE for a change, or PD030 if it does not exist';
+
 CREATE FUNCTION promo_draw.bonus_bet(bonus_id bigint, stake numeric, contribution numeric DEFAULT 1,
 	bet_id text DEFAULT NULL)
 RETURNS void
@@ -192,10 +209,7 @@ BEGIN
 		RAISE EXCEPTION 'bonus_id, stake and contribution must not be null'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF NOT (stake > 0 AND stake < 'Infinity') THEN
-		RAISE EXCEPTION 'a stake must be positive and finite'
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The stake given was %s.', stake);
-	END IF;
+	PERFORM promo_draw.check_amount(stake, 'stake', true);
 	IF NOT (contribution > 0 AND contribution <= 1) THEN
 		RAISE EXCEPTION 'contribution must be above 0 and at most 1'
 			USING ERRCODE = 'invalid_parameter_value',
@@ -206,10 +220,7 @@ BEGIN
 		RAISE EXCEPTION 'a bet_id must be 1 to 200 characters long' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 
-	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = bonus_bet.bonus_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'bonus % does not exist', bonus_bet.bonus_id USING ERRCODE = 'PD030';
-	END IF;
+	b := promo_draw.locked_bonus(bonus_bet.bonus_id);
 	-- at-least-once delivery: a bet seen before changes nothing
 	IF bet_id IS NOT NULL AND EXISTS (
 		SELECT FROM promo_draw.bonus_event e
@@ -256,15 +267,9 @@ BEGIN
 	IF bonus_win.bonus_id IS NULL OR amount IS NULL THEN
 		RAISE EXCEPTION 'bonus_id and amount must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF NOT (amount >= 0 AND amount < 'Infinity') THEN
-		RAISE EXCEPTION 'a win must be zero or positive and finite'
-			USING ERRCODE = 'invalid_parameter_value', DETAIL = format('The amount given was %s.', amount);
-	END IF;
+	PERFORM promo_draw.check_amount(amount, 'amount', false);
 
-	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = bonus_win.bonus_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'bonus % does not exist', bonus_win.bonus_id USING ERRCODE = 'PD030';
-	END IF;
+	b := promo_draw.locked_bonus(bonus_win.bonus_id);
 	IF bet_id IS NULL THEN
 		IF promo_draw.bonus_status_now(b) <> 'active' THEN
 			PERFORM promo_draw.bonus_not_active(b);
@@ -308,10 +313,7 @@ BEGIN
 	IF length(reason) NOT BETWEEN 1 AND 500 THEN
 		RAISE EXCEPTION 'a reason must be 1 to 500 characters long' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = forfeit_bonus.bonus_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'bonus % does not exist', forfeit_bonus.bonus_id USING ERRCODE = 'PD030';
-	END IF;
+	b := promo_draw.locked_bonus(forfeit_bonus.bonus_id);
 	IF promo_draw.bonus_status_now(b) <> 'active' THEN
 		PERFORM promo_draw.bonus_not_active(b);
 	END IF;

@@ -64,17 +64,8 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			      DETAIL = format('draw_at is %s and closes_at is %s.', create_draw.draw_at, create_draw.closes_at);
 	END IF;
-	IF create_draw.stake_per_ticket IS NOT NULL
-	   AND NOT (create_draw.stake_per_ticket > 0 AND create_draw.stake_per_ticket < 'Infinity') THEN
-		RAISE EXCEPTION 'stake_per_ticket must be a positive finite number'
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = format('The stake per ticket given was %s.', create_draw.stake_per_ticket);
-	END IF;
-	IF NOT (create_draw.min_stake >= 0 AND create_draw.min_stake < 'Infinity') THEN
-		RAISE EXCEPTION 'min_stake must be a finite number, zero or more'
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = format('The minimum stake given was %s.', create_draw.min_stake);
-	END IF;
+	PERFORM promo_draw.check_amount(create_draw.stake_per_ticket, 'stake_per_ticket', true),
+	        promo_draw.check_amount(create_draw.min_stake, 'min_stake', false);
 	IF create_draw.max_wins_per_customer NOT BETWEEN 1 AND 1000 THEN
 		RAISE EXCEPTION 'max_wins_per_customer must be between 1 and 1000'
 			USING ERRCODE = 'invalid_parameter_value';
@@ -187,11 +178,7 @@ BEGIN
 		RAISE EXCEPTION 'a prize name must be 1 to 200 characters long'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	IF NOT (add_prize.value >= 0 AND add_prize.value < 'Infinity') THEN
-		RAISE EXCEPTION 'a prize value must be a finite number, zero or more'
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = format('The value given was %s.', add_prize.value);
-	END IF;
+	PERFORM promo_draw.check_amount(add_prize.value, 'value', false);
 	IF add_prize.quantity NOT BETWEEN 1 AND 10000000 THEN
 		RAISE EXCEPTION 'quantity must be between 1 and 10000000'
 			USING ERRCODE = 'invalid_parameter_value',
@@ -340,7 +327,10 @@ COMMENT ON VIEW promo_draw.customer_result IS
 /*
  * verify_draw: recompute a drawn draw in plain SQL with pgcrypto, from its
  * revealed seed, its entries and its prize table, independently of the C
- * code that drew it.  The body is bound when the extension is created, so
+ * code that drew it.  The ticket formula (HMAC-SHA256 of draw, customer and
+ * ticket number under the seed) and the prize walk are deliberately written
+ * a second time here, apart from src/ticket.c and src/draw.c: a check that
+ * called the code it checks would prove nothing.  The body is bound when the extension is created, so
  * it needs no search_path.  The 'ineligible' decisions are taken as
  * recorded (the eligibility function answered at draw time), but each must
  * sit where the draw would have asked: at a would-be winner's first ticket

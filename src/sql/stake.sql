@@ -42,7 +42,7 @@ BEGIN
 	SELECT coalesce(e.tickets, 0), coalesce(e.stake, 0),
 	       CASE WHEN v_per IS NULL THEN NULL
 	            WHEN coalesce(e.tickets, 0) >= v_cap THEN 0::numeric
-	            ELSE v_per - mod(coalesce(e.stake, 0), v_per) END,
+	            ELSE promo_draw.stake_to_next_ticket(coalesce(e.stake, 0), v_per) END,
 	       coalesce(e.opted_in, false)
 	FROM (VALUES (1)) AS one(x)
 	LEFT JOIN promo_draw.entry e
