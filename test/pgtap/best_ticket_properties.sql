@@ -9,10 +9,7 @@
 BEGIN;
 SELECT plan(7);
 
-SELECT coalesce(nullif(current_setting('pdtest.seed', true), ''),
-                (extract(epoch FROM clock_timestamp()) * 1000)::bigint % 1000000 || '') AS seed \gset
-SELECT diag('seed ' || :'seed' || ' (rerun with PGOPTIONS=''-c pdtest.seed=' || :'seed' || ''')');
-SELECT setseed(:seed / 1000000.0) \g /dev/null
+\ir include/seed.sql
 
 -- 40 trials: each a random number of customers, tickets drawn from a small
 -- pool (so repeats happen), some NULLs, a random k and stake per ticket.

@@ -13,10 +13,7 @@
 BEGIN;
 SELECT plan(10);
 
-SELECT coalesce(nullif(current_setting('pdtest.seed', true), ''),
-                (extract(epoch FROM clock_timestamp()) * 1000)::bigint % 1000000 || '') AS seed \gset
-SELECT diag('seed ' || :'seed' || ' (rerun with PGOPTIONS=''-c pdtest.seed=' || :'seed' || ''')');
-SELECT setseed(:seed / 1000000.0) \g /dev/null
+\ir include/seed.sql
 
 CREATE TEMP TABLE grant_ AS
 SELECT g AS k, promo_draw.grant_bonus(1000 + g, round((5 + random() * 45)::numeric, 2),

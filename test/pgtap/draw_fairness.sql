@@ -10,9 +10,7 @@
 \pset pager off
 
 SELECT plan(3);
-SELECT coalesce(nullif(current_setting('pdtest.seed', true), ''),
-                (extract(epoch FROM clock_timestamp()) * 1000)::bigint % 1000000 || '') AS seed \gset
-SELECT diag('seed ' || :'seed' || ' (rerun with PGOPTIONS=''-c pdtest.seed=' || :'seed' || ''')');
+\ir include/seed.sql
 
 CREATE TEMP TABLE fair_win (draw_no int, tickets int);
 

@@ -12,10 +12,7 @@
 BEGIN;
 SELECT plan(8);
 
-SELECT coalesce(nullif(current_setting('pdtest.seed', true), ''),
-                (extract(epoch FROM clock_timestamp()) * 1000)::bigint % 1000000 || '') AS seed \gset
-SELECT diag('seed ' || :'seed' || ' (rerun with PGOPTIONS=''-c pdtest.seed=' || :'seed' || ''')');
-SELECT setseed(:seed / 1000000.0) \g /dev/null
+\ir include/seed.sql
 
 CREATE TEMP TABLE rule AS
 SELECT round((0.5 + random() * 20)::numeric, 2) AS per,
