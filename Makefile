@@ -22,6 +22,7 @@ OBJS = \
 	src/claim.o \
 	src/bonus.o \
 	src/bulk_insert.o \
+	src/outbox.o \
 	src/draw.o
 
 # The install script is kept in pieces, one per capability, in this order.

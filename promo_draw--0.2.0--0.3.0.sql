@@ -8,6 +8,7 @@
 --     (failed_runs, last_error, last_error_at), shown by draw_summary;
 --   - code_report and redemption_report: promotion codes for reporting
 --     roles, single-use codes without their random part;
+--   - award_tickets for a batch of customers;
 --   - amounts are checked by one function (check_amount) and the
 --     stake-to-ticket rule lives in one (stake_to_next_ticket), both shared
 --     with the C code; a bonus is looked up and locked by locked_bonus.
@@ -486,6 +487,17 @@ FROM promo_draw.redemption_history h
 JOIN promo_draw.promo_code c ON c.code = h.code;
 COMMENT ON VIEW promo_draw.redemption_report IS
 	'every redemption, valid, cancelled and archived, for reporting roles: single-use codes are shown without their last 12 characters';
+
+CREATE FUNCTION promo_draw.award_tickets(draw_id bigint, customer_ids bigint[],
+	counts bigint[] DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'award_tickets_batch'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.award_tickets(bigint, bigint[], bigint[]) IS
+	'a batch of awards (counts NULL: one ticket each), as single calls in order would give them; returns the tickets issued';
+
+REVOKE EXECUTE ON FUNCTION promo_draw.award_tickets(bigint, bigint[], bigint[]) FROM PUBLIC;
 
 REVOKE EXECUTE ON FUNCTION promo_draw.code_label(text, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION promo_draw.code_label(text, bigint) TO PUBLIC;

@@ -8,6 +8,7 @@ CREATE ROLE promo_app NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO promo_app;
 GRANT EXECUTE ON FUNCTION
 	promo_draw.award_tickets(bigint, bigint, bigint),
+	promo_draw.award_tickets(bigint, bigint[], bigint[]),
 	promo_draw.record_stake(bigint, bigint, numeric, timestamptz, integer, bigint),
 	promo_draw.record_stakes(bigint, bigint[], numeric[], timestamptz[], integer, bigint[]),
 	promo_draw.ticket_progress(bigint, bigint),

@@ -57,6 +57,7 @@
 
 #include "barrier.h"
 #include "bulk_insert.h"
+#include "outbox.h"
 #include "promo_draw.h"
 #include "sqlexec.h"
 #include "ticket.h"
@@ -64,9 +65,8 @@
 /* run_draw's output: place, customer_id, ticket, prize_id, prize, outcome */
 #define RUN_DRAW_COLS 6
 
-/* promo_draw.result and promo_draw.notification, column by column */
+/* promo_draw.result, column by column */
 #define RESULT_COLS 6
-#define NOTIFICATION_COLS 7
 
 /* tickets fetched from the entries at a time */
 #define ENTRY_FETCH 10000
@@ -112,10 +112,8 @@ typedef struct DrawRun
 	TupleDesc	outdesc;
 	int			sort_mem;		/* kB for the ticket sort */
 	BulkInsert *results;
-	BulkInsert *messages;
-	Oid			message_seq;
+	Outbox	   *messages;
 	Datum		consolation_payload;	/* jsonb of every default/lost message */
-	TimestampTz now;
 	MemoryContext rowcxt;		/* reset after every result */
 	FmgrInfo	eligibility;
 	MemoryContext askcxt;		/* reset after every eligibility call */
@@ -176,24 +174,6 @@ static SqlPlan cancel_plan = {
 	"cancel_reason = $2 WHERE draw_id OPERATOR(pg_catalog.=) $1",
 	2, {INT8OID, TEXTOID}
 };
-
-/* Build a jsonb value from its text; used for the few constant payloads. */
-static Datum
-JsonbFromText(const char *text)
-{
-	return DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
-}
-
-/* Quote a string as a JSON string literal. */
-static char *
-JsonString(const char *s)
-{
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	escape_json(&buf, s);
-	return buf.data;
-}
 
 /*
  * Look up the draw's eligibility function again at draw time.  It must be
@@ -419,8 +399,8 @@ EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
 		   Prize *prize, const char *outcome)
 {
 	MemoryContext old = MemoryContextSwitchTo(run->rowcxt);
-	Datum		values[NOTIFICATION_COLS];
-	bool		nulls[NOTIFICATION_COLS];
+	Datum		values[RESULT_COLS];
+	bool		nulls[RESULT_COLS];
 	const char *prize_name = prize ? prize->name :
 	(strcmp(outcome, "default") == 0 ? run->draw->default_prize : NULL);
 
@@ -453,16 +433,13 @@ EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
 		tuplestore_putvalues(run->out, run->outdesc, outvals, outnulls);
 	}
 
-	/* promo_draw.notification: every outcome but 'ineligible' */
+	/* the customer's message: every outcome but 'ineligible' */
 	if (strcmp(outcome, "ineligible") != 0)
 	{
-		memset(nulls, 0, sizeof(nulls));
-		values[0] = Int64GetDatum(nextval_internal(run->message_seq, false));
-		values[1] = Int64GetDatum(customer_id);
-		values[2] = Int64GetDatum(run->draw->draw_id);
-		values[3] = CStringGetTextDatum(outcome);
+		Datum		payload;
+
 		if (prize)
-			values[4] = JsonbFromText(psprintf("{\"draw\": %s, \"prize\": %s, \"prize_id\": " INT64_FORMAT
+			payload = JsonbFromText(psprintf("{\"draw\": %s, \"prize\": %s, \"prize_id\": " INT64_FORMAT
 											   ", \"value\": %s, \"place\": " INT64_FORMAT ", \"payload\": %s}",
 											   JsonString(run->draw->name),
 											   JsonString(prize->name), prize->prize_id,
@@ -472,10 +449,8 @@ EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
 											   DatumGetCString(DirectFunctionCall1(jsonb_out,
 																				   prize->payload))));
 		else
-			values[4] = run->consolation_payload;
-		values[5] = TimestampTzGetDatum(run->now);
-		nulls[6] = true;
-		BulkInsertRow(run->messages, values, nulls);
+			payload = run->consolation_payload;
+		OutboxAdd(run->messages, customer_id, run->draw->draw_id, outcome, payload);
 	}
 
 	run->nresults++;
@@ -698,8 +673,6 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	run.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw draw row",
 									   ALLOCSET_SMALL_SIZES);
-	run.now = GetCurrentTransactionStartTimestamp();
-	run.message_seq = getIdentitySequence(PromoTableOid("notification"), 1, false);
 	if (run.draw->default_prize)
 		run.consolation_payload = JsonbFromText(psprintf("{\"draw\": %s, \"prize\": %s}",
 														 JsonString(run.draw->name),
@@ -713,10 +686,10 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	sort = SortTickets(&run, sortdesc);
 
 	run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS);
-	run.messages = BulkInsertOpen(PromoTableOid("notification"), NOTIFICATION_COLS);
+	run.messages = OutboxOpen();
 	WalkTickets(&run, sort, sortdesc);
 	BulkInsertClose(run.results);
-	BulkInsertClose(run.messages);
+	OutboxClose(run.messages);
 	tuplesort_end(sort);
 	CommandCounterIncrement();
 

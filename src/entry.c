@@ -21,21 +21,17 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "promo_draw.h"
+#include "outbox.h"
 #include "row_access.h"
 #include "sqlexec.h"
 #include "ticket.h"
 #include "entry.h"
 
 
-static SqlPlan milestone_plan = {
-	"INSERT INTO promo_draw.notification (customer_id, draw_id, kind, payload) "
-	"VALUES ($2, $1, 'milestone', "
-	"pg_catalog.jsonb_build_object('milestone', $3, 'tickets', $4))",
-	4, {INT8OID, INT8OID, INT4OID, INT8OID}
-};
 
 /* The columns of promo_draw.entry. */
 typedef enum EntryColumn
@@ -110,9 +106,10 @@ EntryLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry,
  * concurrent session that created it first: the caller starts again.
  */
 static bool
-EntrySave(RowAccess *ra, DrawState *draw, Entry *entry, bool exists,
-		   int64 tickets_before)
+EntrySave(Entries *entries, Entry *entry, bool exists, int64 tickets_before)
 {
+	RowAccess  *ra = entries->ra;
+	DrawState  *draw = entries->draw;
 	TupleTableSlot *next;
 	Datum	   *elems;
 
@@ -150,11 +147,21 @@ EntrySave(RowAccess *ra, DrawState *draw, Entry *entry, bool exists,
 
 		if (milestone > tickets_before && milestone <= entry->tickets)
 		{
-			Datum		margs[4] = {Int64GetDatum(draw->draw_id),
-				Int64GetDatum(entry->customer_id), Int32GetDatum(milestone),
-			Int64GetDatum(entry->tickets)};
+			static const char *const milestone_keys[2] = {"milestone", "tickets"};
+			int64		values[2];
 
-			SqlRun(&milestone_plan, margs, NULL, 0);
+			if (entries->outbox == NULL)
+			{
+				/* it lives as long as the entries, past the caller's per-row memory */
+				MemoryContext old = MemoryContextSwitchTo(entries->cxt);
+
+				entries->outbox = OutboxOpen();
+				MemoryContextSwitchTo(old);
+			}
+			values[0] = milestone;
+			values[1] = entry->tickets;
+			OutboxAdd(entries->outbox, entry->customer_id, draw->draw_id, "milestone",
+					  JsonbOfIntegers(milestone_keys, values, 2));
 		}
 	}
 	return true;
@@ -167,6 +174,8 @@ EntriesOpen(DrawState *draw)
 	Entries	   *entries = palloc(sizeof(Entries));
 
 	entries->draw = draw;
+	entries->cxt = CurrentMemoryContext;
+	entries->outbox = NULL;
 	entries->ra = RowAccessOpen("entry", true);
 	RowColumns(entries->ra, entry_column_names, EC_COUNT, EC_COUNT, &entry_columns_relid, entry_columns);
 	return entries;
@@ -176,6 +185,8 @@ EntriesOpen(DrawState *draw)
 void
 EntriesClose(Entries *entries)
 {
+	if (entries->outbox)
+		OutboxClose(entries->outbox);
 	RowAccessClose(entries->ra);
 	pfree(entries);
 }
@@ -197,7 +208,7 @@ EntryUpdate(Entries *entries, int64 customer_id, EntryChange change, void *arg)
 		int64		before = entry.tickets;
 
 		change(entries->draw, &entry, arg);
-		if (EntrySave(entries->ra, entries->draw, &entry, exists, before))
+		if (EntrySave(entries, &entry, exists, before))
 			return entry.tickets;
 
 		/*
@@ -259,11 +270,47 @@ CheckDrawOpenedForTickets(DrawState *draw)
 				 errdetail("It opens at %s.", timestamptz_to_str(draw->opens_at))));
 }
 
+/* One award: tickets asked for, and how many were issued. */
+typedef struct Award
+{
+	int64		n;
+	int64		issued;
+} Award;
+
 /* award_tickets: issue the pushed tickets. */
 static void
 AwardChange(DrawState *draw, Entry *entry, void *arg)
 {
-	EntryIssue(draw, entry, *(int64 *) arg);
+	Award	   *award = (Award *) arg;
+
+	award->issued = EntryIssue(draw, entry, award->n);
+}
+
+/* Raise an error unless n is a number of tickets one award may give. */
+static inline void
+CheckAwardCount(int64 n)
+{
+	if (n < 1 || n > ENTRY_MAX_ISSUE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must be between 1 and %d", ENTRY_MAX_ISSUE),
+				 errdetail("award_tickets() was asked for %lld tickets.", (long long) n)));
+}
+
+/*
+ * The entries of a draw that takes tickets now, open for awards: the steps
+ * award_tickets and its batch form share.  Needs an SPI connection.
+ */
+static Entries *
+OpenForAwards(int64 draw_id)
+{
+	DrawState  *draw;
+
+	LockDrawIngest(draw_id);
+	draw = LoadDraw(draw_id, false);
+	CheckDrawTakesTickets(draw);
+	CheckDrawOpenedForTickets(draw);
+	return EntriesOpen(draw);
 }
 
 /* opt_in: mark the entry opted in. */
@@ -286,36 +333,94 @@ PG_FUNCTION_INFO_V1(award_tickets);
 Datum
 award_tickets(PG_FUNCTION_ARGS)
 {
-	int64		draw_id;
 	int64		customer_id;
-	int64		n;
-	DrawState  *draw;
-	Entries	   *entries;
+	Award		award = {0, 0};
+	Entries    *entries;
 	int64		total;
 
 	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
 	CHECK_ARG_NOT_NULL(fcinfo, 1, "customer_id");
 	CHECK_ARG_NOT_NULL(fcinfo, 2, "n");
-	draw_id = PG_GETARG_INT64(0);
 	customer_id = PG_GETARG_INT64(1);
-	n = PG_GETARG_INT64(2);
-	if (n < 1 || n > ENTRY_MAX_ISSUE)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must be between 1 and %d", ENTRY_MAX_ISSUE),
-				 errdetail("award_tickets() was asked for %lld tickets.", (long long) n)));
+	award.n = PG_GETARG_INT64(2);
+	CheckAwardCount(award.n);
 
 	SPI_connect();
-	LockDrawIngest(draw_id);
-	draw = LoadDraw(draw_id, false);
-	CheckDrawTakesTickets(draw);
-	CheckDrawOpenedForTickets(draw);
-	entries = EntriesOpen(draw);
-	total = EntryUpdate(entries, customer_id, AwardChange, &n);
+	entries = OpenForAwards(PG_GETARG_INT64(0));
+	total = EntryUpdate(entries, customer_id, AwardChange, &award);
 	EntriesClose(entries);
 	SPI_finish();
 
 	PG_RETURN_INT64(total);
+}
+
+/*
+ * award_tickets(draw_id, customer_ids, counts): a batch of awards, counts
+ * NULL meaning one ticket each, with the results of single calls in order
+ * (a customer may appear more than once).  One barrier lock and one read of
+ * the draw serve the batch, awards are applied customer by customer, and
+ * milestone messages are written together.  Returns the tickets issued.
+ * A bad count anywhere rejects the whole batch.
+ */
+PG_FUNCTION_INFO_V1(award_tickets_batch);
+Datum
+award_tickets_batch(PG_FUNCTION_ARGS)
+{
+	Datum	   *customers;
+	Datum	   *counts = NULL;
+	int64	   *customer_ids;
+	int			n;
+	int			ncounts;
+	int		   *order;
+	Entries    *entries;
+	int64		issued = 0;
+	MemoryContext awardcxt;
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	CHECK_ARG_NOT_NULL(fcinfo, 1, "customer_ids");
+	customers = ArrayArgument(fcinfo, 1, "customer_ids", INT8OID, &n);
+	CheckBatchSize(n, "awards");
+	if (!PG_ARGISNULL(2))
+	{
+		counts = ArrayArgument(fcinfo, 2, "counts", INT8OID, &ncounts);
+		if (ncounts != n)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("the arrays of a batch must have the same length"),
+					 errdetail("customer_ids has %d elements and counts %d.", n, ncounts)));
+	}
+	customer_ids = palloc(sizeof(int64) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+	{
+		customer_ids[i] = DatumGetInt64(customers[i]);
+		if (counts)
+			CheckAwardCount(DatumGetInt64(counts[i]));
+	}
+	if (n == 0)
+		PG_RETURN_INT64(0);
+	order = CustomerOrder(customer_ids, n);
+
+	SPI_connect();
+	entries = OpenForAwards(PG_GETARG_INT64(0));
+	awardcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw award",
+									 ALLOCSET_DEFAULT_SIZES);
+	for (int i = 0; i < n; i++)
+	{
+		int			k = order[i];
+		Award		award = {counts ? DatumGetInt64(counts[k]) : 1, 0};
+		MemoryContext old = MemoryContextSwitchTo(awardcxt);
+
+		EntryUpdate(entries, customer_ids[k], AwardChange, &award);
+		issued += award.issued;
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(awardcxt);
+		CHECK_FOR_INTERRUPTS();
+	}
+	EntriesClose(entries);
+	MemoryContextDelete(awardcxt);
+	SPI_finish();
+
+	PG_RETURN_INT64(issued);
 }
 
 /*

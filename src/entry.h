@@ -42,6 +42,8 @@ typedef struct Entries
 {
 	DrawState  *draw;
 	struct RowAccess *ra;
+	struct Outbox *outbox;		/* milestone messages, opened on the first */
+	MemoryContext cxt;			/* where the entries were opened */
 } Entries;
 
 extern Entries *EntriesOpen(DrawState *draw);

@@ -11,6 +11,8 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+
 /* Name of the extension's schema; the extension is not relocatable. */
 #define PROMO_DRAW_SCHEMA "promo_draw"
 
@@ -54,8 +56,16 @@
 #define ERRCODE_PD_UNKNOWN_BET			MAKE_SQLSTATE('P','D','0','3','4')
 #define ERRCODE_PD_PLAYTHROUGH_TOO_HIGH	MAKE_SQLSTATE('P','D','0','3','5')
 
-/* The OID of one of promo_draw's tables (promo_draw.c) */
+/* The OIDs of promo_draw's tables and their identity sequences (promo_draw.c) */
 extern Oid	PromoTableOid(const char *name);
+extern Oid	PromoTableIdentitySequence(const char *name);
+
+/* Batches of bets or awards (promo_draw.c) */
+#define PROMO_MAX_BATCH 1000000
+extern Datum *ArrayArgument(FunctionCallInfo fcinfo, int argno, const char *name,
+							Oid elemtype, int *n);
+extern void CheckBatchSize(int n, const char *items);
+extern int *CustomerOrder(const int64 *customer_ids, int n);
 
 /* Settings (promo_draw.c) */
 extern double promo_draw_max_playthrough;

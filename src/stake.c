@@ -38,9 +38,6 @@
 #include "row_access.h"
 #include "entry.h"
 
-/* Most bets record_stakes takes in one call. */
-#define STAKE_MAX_BATCH 1000000
-
 /* One bet of a stream. */
 typedef struct Bet
 {
@@ -217,18 +214,6 @@ StakeChange(DrawState *draw, Entry *entry, void *arg)
 	}
 }
 
-/* Order bets by customer, and a customer's bets as they came. */
-static int
-CompareBets(const void *a, const void *b)
-{
-	const Bet  *x = *(Bet *const *) a;
-	const Bet  *y = *(Bet *const *) b;
-
-	if (x->customer_id != y->customer_id)
-		return x->customer_id < y->customer_id ? -1 : 1;
-	return (x->order > y->order) - (x->order < y->order);
-}
-
 /*
  * Apply the counted bets of a stream.  They are applied customer by
  * customer, each customer's bets in stream order: every bet's result is the
@@ -239,6 +224,8 @@ static int64
 ApplyBets(DrawState *draw, Bet *bets, int nbets)
 {
 	Bet		  **counted = palloc(sizeof(Bet *) * Max(nbets, 1));
+	int64	   *customers = palloc(sizeof(int64) * Max(nbets, 1));
+	int		   *order;
 	int			n = 0;
 	int64		issued = 0;
 	Entries	   *entries;
@@ -246,10 +233,11 @@ ApplyBets(DrawState *draw, Bet *bets, int nbets)
 
 	for (int i = 0; i < nbets; i++)
 		if (bets[i].counts)
+		{
+			customers[n] = bets[i].customer_id;
 			counted[n++] = &bets[i];
-
-	/* by customer, each customer's bets in stream order */
-	qsort(counted, n, sizeof(Bet *), CompareBets);
+		}
+	order = CustomerOrder(customers, n);
 
 	entries = EntriesOpen(draw);
 	betcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw bet",
@@ -258,14 +246,18 @@ ApplyBets(DrawState *draw, Bet *bets, int nbets)
 	{
 		MemoryContext old = MemoryContextSwitchTo(betcxt);
 
-		EntryUpdate(entries, counted[i]->customer_id, StakeChange, counted[i]);
-		issued += counted[i]->issued;
+		Bet		   *bet = counted[order[i]];
+
+		EntryUpdate(entries, bet->customer_id, StakeChange, bet);
+		issued += bet->issued;
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(betcxt);
 		CHECK_FOR_INTERRUPTS();
 	}
 	EntriesClose(entries);
 	MemoryContextDelete(betcxt);
+	pfree(order);
+	pfree(customers);
 	pfree(counted);
 	return issued;
 }
@@ -323,33 +315,6 @@ record_stake(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(RecordStream(PG_GETARG_INT64(0), PG_GETARG_INT32(4), &bet, 1));
 }
 
-/* The elements of a one-dimensional array argument, checked for NULLs. */
-static Datum *
-ArrayArgument(FunctionCallInfo fcinfo, int argno, const char *name, Oid elemtype,
-			  int *n)
-{
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(argno);
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	Datum	   *elems;
-	bool	   *nulls;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s must be a one-dimensional array", name)));
-	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	deconstruct_array(arr, elemtype, typlen, typbyval, typalign, &elems, &nulls, n);
-	for (int i = 0; i < *n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain nulls", name),
-					 errdetail("Element %d is null.", i + 1)));
-	return elems;
-}
-
 /*
  * record_stakes(draw_id, customer_ids, amounts, ats, partition,
  * source_offsets): a batch of bets from one partition, with the same
@@ -383,12 +348,7 @@ record_stakes(PG_FUNCTION_ARGS)
 		ats = ArrayArgument(fcinfo, 3, "ats", TIMESTAMPTZOID, &nats);
 	if (!PG_ARGISNULL(5))
 		offsets = ArrayArgument(fcinfo, 5, "source_offsets", INT8OID, &noffsets);
-	if (n > STAKE_MAX_BATCH)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a batch may hold at most %d bets", STAKE_MAX_BATCH),
-				 errdetail("The batch given holds %d.", n),
-				 errhint("Split the stream into batches of a few thousand bets: each batch is one transaction's work.")));
+	CheckBatchSize(n, "bets");
 	if (namounts != n || (ats && nats != n) || (offsets && noffsets != n))
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),

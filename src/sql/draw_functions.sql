@@ -208,6 +208,15 @@ CREATE FUNCTION promo_draw.award_tickets(draw_id bigint, customer_id bigint, n b
 COMMENT ON FUNCTION promo_draw.award_tickets(bigint, bigint, bigint) IS
 	'give a customer n (1 to 10,000,000) more tickets, capped by max_tickets_per_customer; returns the customer''s ticket count';
 
+CREATE FUNCTION promo_draw.award_tickets(draw_id bigint, customer_ids bigint[],
+	counts bigint[] DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'award_tickets_batch'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.award_tickets(bigint, bigint[], bigint[]) IS
+	'a batch of awards (counts NULL: one ticket each), as single calls in order would give them; returns the tickets issued';
+
 CREATE FUNCTION promo_draw.close_partition(draw_id bigint, partition integer) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'close_partition'
 	LANGUAGE C VOLATILE SECURITY DEFINER

@@ -186,3 +186,41 @@ SELECT code, message FROM error_of(format($$SELECT award_tickets(%s, 1, 1)$$, :d
 SELECT code, message FROM error_of(format($$SELECT add_prize(%s, 'Late prize', 1)$$, :d_closing));
 COMMIT;
 SELECT tickets FROM entry WHERE draw_id = :d_closing;
+
+--
+-- award_tickets for a batch: the results of single calls in order, one
+-- customer possibly several times; bad input anywhere changes nothing
+--
+SELECT create_draw('Singles', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+                   max_tickets_per_customer => 6, milestones => '{1,5}') AS d_single \gset
+SELECT create_draw('Batch', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+                   max_tickets_per_customer => 6, milestones => '{1,5}') AS d_batch \gset
+SELECT sum(award_tickets(:d_single, c, n)) IS NOT NULL AS single_calls
+FROM unnest(ARRAY[3, 1, 3, 2, 3], ARRAY[2, 1, 4, 3, 5]) WITH ORDINALITY AS a(c, n, i);
+SELECT award_tickets(:d_batch, ARRAY[3, 1, 3, 2, 3], ARRAY[2, 1, 4, 3, 5]) AS issued;
+SELECT s.customer_id, s.tickets AS single_tickets, b.tickets AS batch_tickets
+FROM entry s JOIN entry b ON b.customer_id = s.customer_id AND b.draw_id = :d_batch
+WHERE s.draw_id = :d_single ORDER BY 1;
+SELECT e.customer_id,
+       e.best = (SELECT array_agg(t.ticket ORDER BY t.ticket DESC)
+                 FROM (SELECT ticket FROM tickets_of(:d_batch, e.customer_id) LIMIT 1) t) AS committed_best
+FROM entry e WHERE e.draw_id = :d_batch ORDER BY 1;
+SELECT customer_id, payload FROM notification WHERE draw_id = :d_batch ORDER BY notification_id;
+-- the same messages as the single calls (a batch writes them customer by customer)
+SELECT (SELECT array_agg(customer_id || ':' || payload::text ORDER BY customer_id, notification_id)
+        FROM notification WHERE draw_id = :d_single)
+     = (SELECT array_agg(customer_id || ':' || payload::text ORDER BY customer_id, notification_id)
+        FROM notification WHERE draw_id = :d_batch) AS same_messages_as_single_calls;
+-- counts NULL: one ticket each; an empty batch issues nothing
+SELECT award_tickets(:d_batch, ARRAY[10, 11]::bigint[]) AS one_each,
+       award_tickets(:d_batch, '{}'::bigint[]) AS empty;
+SELECT * FROM error_of(format($$SELECT award_tickets(%s, NULL::bigint[])$$, :d_batch));
+SELECT * FROM error_of(format($$SELECT award_tickets(%s, '{1,NULL}'::bigint[])$$, :d_batch));
+SELECT * FROM error_of(format($$SELECT award_tickets(%s, '{1,2}'::bigint[], '{1}'::bigint[])$$, :d_batch));
+SELECT * FROM error_of(format($$SELECT award_tickets(%s, '{1,2}'::bigint[], '{1,0}'::bigint[])$$, :d_batch));
+SELECT * FROM error_of(format($$SELECT award_tickets(%s, '{{1},{2}}'::bigint[])$$, :d_batch));
+SELECT * FROM error_of(format($$SELECT award_tickets(%s, array_fill(1::bigint, ARRAY[1000001]))$$, :d_batch));
+SELECT * FROM error_of($$SELECT award_tickets(-1, '{1}'::bigint[])$$);
+SELECT close_partition(:d_batch, 0);
+SELECT code, message FROM error_of(format($$SELECT award_tickets(%s, '{1}'::bigint[])$$, :d_batch));
+SELECT count(*) AS entries, sum(tickets) AS tickets FROM entry WHERE draw_id = :d_batch;

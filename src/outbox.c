@@ -1,0 +1,126 @@
+/*-------------------------------------------------------------------------
+ *
+ * outbox.c
+ *	  Writing customer messages into promo_draw.notification, the outbox
+ *	  that take_notifications() hands out in notification_id order.
+ *
+ * Milestone messages come from awards and stakes, and a draw writes a
+ * message for every winner and consoled customer.  Both go through here,
+ * straight into the table with its indexes (bulk_insert.c), without the
+ * executor start and end an INSERT statement costs per row: a message
+ * takes its id from the table's identity sequence and its created_at from
+ * the transaction's start, as the column defaults would give.  The rows
+ * are visible to the caller's next statement once OutboxClose has run.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "commands/sequence.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+
+#include "bulk_insert.h"
+#include "outbox.h"
+#include "promo_draw.h"
+
+/* promo_draw.notification, column by column */
+#define NOTIFICATION_COLS 7
+
+struct Outbox
+{
+	BulkInsert *bulk;
+	Oid			sequence;		/* of notification_id */
+	TimestampTz now;
+};
+
+/* Open the outbox for writing messages. */
+Outbox *
+OutboxOpen(void)
+{
+	Outbox	   *outbox = palloc(sizeof(Outbox));
+	outbox->bulk = BulkInsertOpen(PromoTableOid("notification"), NOTIFICATION_COLS);
+	outbox->sequence = PromoTableIdentitySequence("notification");
+	outbox->now = GetCurrentTransactionStartTimestamp();
+	return outbox;
+}
+
+/*
+ * Add one message for a customer; draw_id 0 means a message about no draw.
+ * payload is a jsonb datum.
+ */
+void
+OutboxAdd(Outbox *outbox, int64 customer_id, int64 draw_id, const char *kind,
+		  Datum payload)
+{
+	Datum		values[NOTIFICATION_COLS];
+	bool		nulls[NOTIFICATION_COLS] = {false};
+
+	values[0] = Int64GetDatum(nextval_internal(outbox->sequence, false));
+	values[1] = Int64GetDatum(customer_id);
+	values[2] = Int64GetDatum(draw_id);
+	nulls[2] = (draw_id == 0);
+	values[3] = CStringGetTextDatum(kind);
+	values[4] = payload;
+	values[5] = TimestampTzGetDatum(outbox->now);
+	nulls[6] = true;			/* delivered_at */
+	BulkInsertRow(outbox->bulk, values, nulls);
+}
+
+/* Write what is buffered and close; the caller's next command sees it. */
+void
+OutboxClose(Outbox *outbox)
+{
+	BulkInsertClose(outbox->bulk);
+	CommandCounterIncrement();
+	pfree(outbox);
+}
+
+/* A jsonb value from its text; for the few payloads promo_draw builds. */
+Datum
+JsonbFromText(const char *text)
+{
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
+}
+
+/*
+ * A jsonb object of integer values, {keys[0]: values[0], ...}, built
+ * without going through text: a milestone message's payload.
+ */
+Datum
+JsonbOfIntegers(const char *const *keys, const int64 *values, int n)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *result;
+
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	for (int i = 0; i < n; i++)
+	{
+		JsonbValue	key;
+		JsonbValue	value;
+
+		key.type = jbvString;
+		key.val.string.val = (char *) keys[i];
+		key.val.string.len = strlen(keys[i]);
+		pushJsonbValue(&state, WJB_KEY, &key);
+		value.type = jbvNumeric;
+		value.val.numeric = int64_to_numeric(values[i]);
+		pushJsonbValue(&state, WJB_VALUE, &value);
+	}
+	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbPGetDatum(JsonbValueToJsonb(result));
+}
+
+/* A string quoted as a JSON string literal. */
+char *
+JsonString(const char *s)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	escape_json(&buf, s);
+	return buf.data;
+}

@@ -1,0 +1,23 @@
+/*-------------------------------------------------------------------------
+ *
+ * outbox.h
+ *	  Writing customer messages into promo_draw.notification, the outbox.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef PROMO_DRAW_OUTBOX_H
+#define PROMO_DRAW_OUTBOX_H
+
+#include "postgres.h"
+
+typedef struct Outbox Outbox;
+
+extern Outbox *OutboxOpen(void);
+extern void OutboxAdd(Outbox *outbox, int64 customer_id, int64 draw_id,
+					  const char *kind, Datum payload);
+extern void OutboxClose(Outbox *outbox);
+extern Datum JsonbFromText(const char *text);
+extern Datum JsonbOfIntegers(const char *const *keys, const int64 *values, int n);
+extern char *JsonString(const char *s);
+
+#endif							/* PROMO_DRAW_OUTBOX_H */
