@@ -21,6 +21,7 @@ OBJS = \
 	src/shuffle.o \
 	src/claim.o \
 	src/bonus.o \
+	src/wagering.o \
 	src/bulk_insert.o \
 	src/outbox.o \
 	src/draw.o

@@ -1,4 +1,5 @@
--- promo_draw 0.2.0 -> 0.3.0: reliability fixes, and one home for each rule.
+-- promo_draw 0.2.0 -> 0.3.0: reliability fixes, one home for each rule, and
+-- faster hot paths.
 --
 --   - a draw records its eligibility function's identity, and refuses at
 --     draw time a function dropped or replaced since (PD009); create_draw
@@ -9,9 +10,11 @@
 --   - code_report and redemption_report: promotion codes for reporting
 --     roles, single-use codes without their random part;
 --   - award_tickets for a batch of customers;
+--   - bonus_bet, bonus_win and forfeit_bonus are in C: the PL/pgSQL
+--     helpers settle_bonus and bonus_not_active go;
 --   - amounts are checked by one function (check_amount) and the
 --     stake-to-ticket rule lives in one (stake_to_next_ticket), both shared
---     with the C code; a bonus is looked up and locked by locked_bonus.
+--     with the C code.
 --
 -- Functions and views are changed in place with CREATE OR REPLACE, so
 -- nothing that depends on them is dropped; PostgreSQL lets an extension
@@ -56,26 +59,8 @@ CREATE FUNCTION promo_draw.stake_to_next_ticket(stake numeric, stake_per_ticket 
 COMMENT ON FUNCTION promo_draw.stake_to_next_ticket(numeric, numeric) IS
 	'internal: the stake still needed for the next ticket under the stake-to-ticket rule, floor(stake / stake_per_ticket)';
 
-CREATE FUNCTION promo_draw.locked_bonus(bonus_id bigint) RETURNS promo_draw.bonus
-LANGUAGE plpgsql VOLATILE STRICT
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	b promo_draw.bonus;
-BEGIN
-	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = locked_bonus.bonus_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'bonus % does not exist', locked_bonus.bonus_id USING ERRCODE = 'PD030';
-	END IF;
-	RETURN b;
-END
-$$;
-COMMENT ON FUNCTION promo_draw.locked_bonus(bigint) IS
-	'internal: a bonus locked FOR UPDATE for a change, or PD030 if it does not exist';
-
 REVOKE EXECUTE ON FUNCTION promo_draw.check_amount(numeric, text, boolean),
-	promo_draw.stake_to_next_ticket(numeric, numeric),
-	promo_draw.locked_bonus(bigint) FROM PUBLIC;
+	promo_draw.stake_to_next_ticket(numeric, numeric) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION promo_draw.create_draw(
 	name text,
@@ -254,6 +239,16 @@ $$;
 COMMENT ON FUNCTION promo_draw.add_prize(bigint, text, numeric, integer, jsonb) IS
 	'add a prize (quantity units of it) to a draw that is not ready yet; returns its prize_id';
 
+CREATE FUNCTION promo_draw.award_tickets(draw_id bigint, customer_ids bigint[],
+	counts bigint[] DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'award_tickets_batch'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.award_tickets(bigint, bigint[], bigint[]) IS
+	'a batch of awards (counts NULL: one ticket each), as single calls in order would give them; returns the tickets issued';
+REVOKE EXECUTE ON FUNCTION promo_draw.award_tickets(bigint, bigint[], bigint[]) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION promo_draw.ticket_progress(draw_id bigint, customer_id bigint)
 	RETURNS TABLE (tickets bigint, stake numeric, stake_to_next_ticket numeric, opted_in boolean)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE SECURITY DEFINER
@@ -287,133 +282,31 @@ COMMENT ON FUNCTION promo_draw.ticket_progress(bigint, bigint) IS
 
 CREATE OR REPLACE FUNCTION promo_draw.bonus_bet(bonus_id bigint, stake numeric, contribution numeric DEFAULT 1,
 	bet_id text DEFAULT NULL)
-RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	b promo_draw.bonus;
-	v_status text;
-BEGIN
-	IF bonus_bet.bonus_id IS NULL OR stake IS NULL OR contribution IS NULL THEN
-		RAISE EXCEPTION 'bonus_id, stake and contribution must not be null'
-			USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	PERFORM promo_draw.check_amount(stake, 'stake', true);
-	IF NOT (contribution > 0 AND contribution <= 1) THEN
-		RAISE EXCEPTION 'contribution must be above 0 and at most 1'
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = format('The contribution given was %s.', contribution),
-			      HINT = 'It is the share of the stake that counts towards the wagering: 1 for slots, 0.1 for table games, say.';
-	END IF;
-	IF length(bet_id) NOT BETWEEN 1 AND 200 THEN
-		RAISE EXCEPTION 'a bet_id must be 1 to 200 characters long' USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-
-	b := promo_draw.locked_bonus(bonus_bet.bonus_id);
-	-- at-least-once delivery: a bet seen before changes nothing
-	IF bet_id IS NOT NULL AND EXISTS (
-		SELECT FROM promo_draw.bonus_event e
-		WHERE e.bonus_id = b.bonus_id AND e.kind = 'bet' AND e.bet_id = bonus_bet.bet_id) THEN
-		RETURN;
-	END IF;
-	IF promo_draw.bonus_status_now(b) <> 'active' THEN
-		PERFORM promo_draw.bonus_not_active(b);
-	END IF;
-	IF stake < b.min_stake THEN
-		RAISE EXCEPTION 'the stake is below the smallest stake bonus % accepts', b.bonus_id
-			USING ERRCODE = 'PD033',
-			      DETAIL = format('The stake is %s; the smallest accepted is %s.', stake, b.min_stake);
-	END IF;
-	IF stake > b.balance THEN
-		RAISE EXCEPTION 'the stake is more than the balance of bonus %', b.bonus_id
-			USING ERRCODE = 'PD032',
-			      DETAIL = format('The stake is %s; the balance is %s.', stake, b.balance);
-	END IF;
-
-	b.balance := b.balance - stake;
-	b.wagered := b.wagered + stake * contribution;
-	IF bet_id IS NOT NULL THEN
-		b.open_bets := b.open_bets + 1;
-	END IF;
-	v_status := promo_draw.settle_bonus(b);
-	INSERT INTO promo_draw.bonus_event (bonus_id, kind, bet_id, stake, contribution,
-	                                    balance_after, wagered_after, status_after)
-	VALUES (b.bonus_id, 'bet', bet_id, stake, contribution, b.balance, b.wagered, v_status);
-END
-$$;
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'bonus_bet'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION promo_draw.bonus_bet(bigint, numeric, numeric, text) IS
 	'a bet on an active bonus: balance -= stake, wagered += stake x contribution; a bet_id seen before changes nothing';
 
 CREATE OR REPLACE FUNCTION promo_draw.bonus_win(bonus_id bigint, amount numeric, bet_id text DEFAULT NULL)
-RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	b promo_draw.bonus;
-	v_status text;
-BEGIN
-	IF bonus_win.bonus_id IS NULL OR amount IS NULL THEN
-		RAISE EXCEPTION 'bonus_id and amount must not be null' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	PERFORM promo_draw.check_amount(amount, 'amount', false);
-
-	b := promo_draw.locked_bonus(bonus_win.bonus_id);
-	IF bet_id IS NULL THEN
-		IF promo_draw.bonus_status_now(b) <> 'active' THEN
-			PERFORM promo_draw.bonus_not_active(b);
-		END IF;
-	ELSE
-		-- the win of a bet: once, and for a bet this bonus took, whatever
-		-- the bonus's status now (the bet may have cleared it)
-		IF EXISTS (SELECT FROM promo_draw.bonus_event e
-		           WHERE e.bonus_id = b.bonus_id AND e.kind = 'win' AND e.bet_id = bonus_win.bet_id) THEN
-			RETURN;
-		END IF;
-		IF NOT EXISTS (SELECT FROM promo_draw.bonus_event e
-		               WHERE e.bonus_id = b.bonus_id AND e.kind = 'bet' AND e.bet_id = bonus_win.bet_id) THEN
-			RAISE EXCEPTION 'bonus % has no bet %', b.bonus_id, quote_literal(bet_id)
-				USING ERRCODE = 'PD034',
-				      HINT = 'A win with a bet_id must follow the bet with the same bet_id on the same bonus.';
-		END IF;
-		b.open_bets := b.open_bets - 1;
-	END IF;
-
-	b.balance := b.balance + amount;
-	v_status := promo_draw.settle_bonus(b);
-	INSERT INTO promo_draw.bonus_event (bonus_id, kind, bet_id, amount, balance_after,
-	                                    wagered_after, status_after)
-	VALUES (b.bonus_id, 'win', bet_id, amount, b.balance, b.wagered, v_status);
-END
-$$;
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'bonus_win'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION promo_draw.bonus_win(bigint, numeric, text) IS
 	'a win credited to a bonus (0 settles a losing bet); the win of a bet this bonus took counts even after the bet cleared it';
 
-CREATE OR REPLACE FUNCTION promo_draw.forfeit_bonus(bonus_id bigint, reason text) RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	b promo_draw.bonus;
-BEGIN
-	IF forfeit_bonus.bonus_id IS NULL OR reason IS NULL THEN
-		RAISE EXCEPTION 'bonus_id and reason must not be null' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	IF length(reason) NOT BETWEEN 1 AND 500 THEN
-		RAISE EXCEPTION 'a reason must be 1 to 500 characters long' USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	b := promo_draw.locked_bonus(forfeit_bonus.bonus_id);
-	IF promo_draw.bonus_status_now(b) <> 'active' THEN
-		PERFORM promo_draw.bonus_not_active(b);
-	END IF;
-	UPDATE promo_draw.bonus
-	SET status = 'forfeited', forfeit_reason = reason, ended_at = now()
-	WHERE bonus.bonus_id = b.bonus_id;
-END
-$$;
+CREATE OR REPLACE FUNCTION promo_draw.forfeit_bonus(bonus_id bigint, reason text)
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'forfeit_bonus'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION promo_draw.forfeit_bonus(bigint, text) IS
 	'the operator ends an active bonus, with a reason; its balance is not paid out';
+
+DROP FUNCTION promo_draw.settle_bonus(promo_draw.bonus);
+DROP FUNCTION promo_draw.bonus_not_active(promo_draw.bonus);
 
 CREATE OR REPLACE VIEW promo_draw.draw_summary AS
 SELECT d.draw_id, d.name, d.status, d.opens_at, d.closes_at, d.draw_at, d.drawn_at,
@@ -487,17 +380,6 @@ FROM promo_draw.redemption_history h
 JOIN promo_draw.promo_code c ON c.code = h.code;
 COMMENT ON VIEW promo_draw.redemption_report IS
 	'every redemption, valid, cancelled and archived, for reporting roles: single-use codes are shown without their last 12 characters';
-
-CREATE FUNCTION promo_draw.award_tickets(draw_id bigint, customer_ids bigint[],
-	counts bigint[] DEFAULT NULL)
-	RETURNS bigint
-	AS 'MODULE_PATHNAME', 'award_tickets_batch'
-	LANGUAGE C VOLATILE SECURITY DEFINER
-	SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION promo_draw.award_tickets(bigint, bigint[], bigint[]) IS
-	'a batch of awards (counts NULL: one ticket each), as single calls in order would give them; returns the tickets issued';
-
-REVOKE EXECUTE ON FUNCTION promo_draw.award_tickets(bigint, bigint[], bigint[]) FROM PUBLIC;
 
 REVOKE EXECUTE ON FUNCTION promo_draw.code_label(text, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION promo_draw.code_label(text, bigint) TO PUBLIC;

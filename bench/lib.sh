@@ -30,3 +30,22 @@ timed() {
 # median NAME FILE, peak NAME FILE: over lines "NAME ms peak_kb" in FILE
 median() { grep "^$1 " "$2" | awk '{print $2}' | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 peak() { grep "^$1 " "$2" | awk '{print $3}' | sort -n | tail -n 1; }
+
+# script: a pgbench script from stdin, in a temporary file; prints its path
+script() {
+	local f
+	f=$(mktemp)
+	cat >"$f"
+	echo "$f"
+}
+
+# tps FILE: the median tps of RUNS pgbench runs of DURATION seconds, 2 clients
+tps() {
+	local f=$1 runs=()
+	for _ in $(seq "$RUNS"); do
+		q -c "CHECKPOINT"
+		runs+=("$(pgbench -n -M prepared -c 2 -j 2 -T "$DURATION" -f "$f" 2>/dev/null |
+			awk '/^tps/ {print $3; exit}')")
+	done
+	printf '%s\n' "${runs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}

@@ -13,7 +13,7 @@ DURATION=${DURATION:-10}
 RUNS=${RUNS:-3}
 export PGOPTIONS='-c synchronous_commit=off -c client_min_messages=warning'
 
-q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+. ./lib.sh
 
 q -f lib.sql
 q <<'SQL'
@@ -55,12 +55,6 @@ SQL
 DRAW=$(q -c "SELECT promo_draw.create_draw('record_stake bench', now() + interval '1 day',
                                           stake_per_ticket => 10)")
 
-script() {
-	local f
-	f=$(mktemp)
-	cat >"$f"
-	echo "$f"
-}
 FLOOR=$(script <<EOF
 \set c random(1, 100000)
 INSERT INTO bench.bet (draw_id, customer_id, amount) VALUES ($DRAW, :c, 2.50);
@@ -85,17 +79,6 @@ SELECT promo_draw.record_stakes($DRAW,
 	source_offsets => ARRAY(SELECT nextval('bench.offsets') FROM generate_series(1, 1000)));
 EOF
 )
-
-# median tps of RUNS pgbench runs of one script
-tps() {
-	local f=$1 runs=()
-	for _ in $(seq "$RUNS"); do
-		q -c "CHECKPOINT"
-		runs+=("$(pgbench -n -M prepared -c 2 -j 2 -T "$DURATION" -f "$f" 2>/dev/null |
-			awk '/^tps/ {print $3; exit}')")
-	done
-	printf '%s\n' "${runs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
-}
 
 floor_tps=$(tps "$FLOOR")
 plpgsql_tps=$(tps "$PLPGSQL")

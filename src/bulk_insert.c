@@ -19,9 +19,12 @@
 #include "access/heapam.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "catalog/pg_trigger.h"
+#include "commands/trigger.h"
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "utils/datum.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -39,18 +42,50 @@ struct BulkInsert
 	CommandId	cid;
 	MemoryContext cxt;			/* the writer and its slots */
 	MemoryContext batchcxt;		/* row values of the current batch */
+	bool		checked_by_caller;	/* BULK_CHECKED_BY_CALLER */
 	TupleTableSlot *slots[BULK_INSERT_BATCH];
 	int			nused;
 };
 
 /*
+ * Does the table have row triggers on INSERT that bulk insertion would not
+ * fire?  With references_locked, the caller holds a lock on every row its
+ * rows reference, so the foreign-key checks (internal RI triggers) hold
+ * without being run; any other row trigger still counts.
+ */
+static bool
+HasInsertRowTriggers(Relation rel, bool references_locked)
+{
+	TriggerDesc *trigdesc = rel->trigdesc;
+
+	if (trigdesc == NULL)
+		return false;
+	for (int i = 0; i < trigdesc->numtriggers; i++)
+	{
+		Trigger    *trigger = &trigdesc->triggers[i];
+
+		if (!TRIGGER_FOR_ROW(trigger->tgtype) || !TRIGGER_FOR_INSERT(trigger->tgtype))
+			continue;
+		if (references_locked && trigger->tgisinternal &&
+			trigger->tgfoid == F_RI_FKEY_CHECK_INS)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/*
  * Open a table for bulk insertion: an executor state with its indexes open,
  * so that index entries and constraints are handled as for any INSERT.
  * natts is the number of columns the caller writes, checked against the
- * table.
+ * table.  Row triggers are not fired, so a table with any is refused;
+ * with BULK_REFERENCES_LOCKED the caller holds the rows its rows reference
+ * (see HasInsertRowTriggers).  CHECK constraints are checked row by row,
+ * compiled anew for every BulkInsert; with BULK_CHECKED_BY_CALLER the
+ * caller has checked them itself.
  */
 BulkInsert *
-BulkInsertOpen(Oid relid, int natts)
+BulkInsertOpen(Oid relid, int natts, int flags)
 {
 	BulkInsert *bulk = palloc0(sizeof(BulkInsert));
 	RangeTblEntry *rte;
@@ -60,10 +95,7 @@ BulkInsertOpen(Oid relid, int natts)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" must be a plain table", RelationGetRelationName(bulk->rel))));
-	if (bulk->rel->trigdesc != NULL &&
-		(bulk->rel->trigdesc->trig_insert_before_row ||
-		 bulk->rel->trigdesc->trig_insert_after_row ||
-		 bulk->rel->trigdesc->trig_insert_instead_row))
+	if (HasInsertRowTriggers(bulk->rel, (flags & BULK_REFERENCES_LOCKED) != 0))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("table \"%s\" must not have row triggers",
@@ -89,7 +121,8 @@ BulkInsertOpen(Oid relid, int natts)
 
 	bulk->cid = GetCurrentCommandId(true);
 	bulk->estate->es_output_cid = bulk->cid;
-	bulk->bistate = GetBulkInsertState();
+	bulk->bistate = NULL;		/* made for the first full batch */
+	bulk->checked_by_caller = (flags & BULK_CHECKED_BY_CALLER) != 0;
 	bulk->cxt = CurrentMemoryContext;
 	bulk->batchcxt = AllocSetContextCreate(CurrentMemoryContext,
 										   "promo_draw bulk insert batch",
@@ -104,6 +137,12 @@ BulkInsertFlush(BulkInsert *bulk)
 	if (bulk->nused == 0)
 		return;
 
+	/*
+	 * A ring of buffers and bulk extension pay off for large writes only:
+	 * a few rows (an event, a milestone message) go in without them.
+	 */
+	if (bulk->bistate == NULL && bulk->nused == BULK_INSERT_BATCH)
+		bulk->bistate = GetBulkInsertState();
 	table_multi_insert(bulk->rel, bulk->slots, bulk->nused, bulk->cid, 0,
 					   bulk->bistate);
 	for (int i = 0; i < bulk->nused; i++)
@@ -157,7 +196,7 @@ BulkInsertRow(BulkInsert *bulk, Datum *values, bool *isnull)
 	ExecStoreVirtualTuple(slot);
 	MemoryContextSwitchTo(old);
 
-	if (bulk->rel->rd_att->constr)
+	if (bulk->rel->rd_att->constr && !bulk->checked_by_caller)
 		ExecConstraints(bulk->rri, slot, bulk->estate);
 
 	if (++bulk->nused == BULK_INSERT_BATCH)
@@ -170,7 +209,8 @@ BulkInsertClose(BulkInsert *bulk)
 {
 	BulkInsertFlush(bulk);
 	table_finish_bulk_insert(bulk->rel, 0);
-	FreeBulkInsertState(bulk->bistate);
+	if (bulk->bistate)
+		FreeBulkInsertState(bulk->bistate);
 	for (int i = 0; i < BULK_INSERT_BATCH && bulk->slots[i] != NULL; i++)
 		ExecDropSingleTupleTableSlot(bulk->slots[i]);
 	ExecCloseIndices(bulk->rri);

@@ -685,7 +685,7 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	sortdesc = TicketSortDesc();
 	sort = SortTickets(&run, sortdesc);
 
-	run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS);
+	run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS, 0);
 	run.messages = OutboxOpen();
 	WalkTickets(&run, sort, sortdesc);
 	BulkInsertClose(run.results);

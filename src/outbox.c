@@ -42,7 +42,7 @@ Outbox *
 OutboxOpen(void)
 {
 	Outbox	   *outbox = palloc(sizeof(Outbox));
-	outbox->bulk = BulkInsertOpen(PromoTableOid("notification"), NOTIFICATION_COLS);
+	outbox->bulk = BulkInsertOpen(PromoTableOid("notification"), NOTIFICATION_COLS, 0);
 	outbox->sequence = PromoTableIdentitySequence("notification");
 	outbox->now = GetCurrentTransactionStartTimestamp();
 	return outbox;

@@ -441,7 +441,7 @@ RowTryUpdate(RowAccess *ra, bool wait)
 	bool		update_indexes;
 
 	ExecStoreVirtualTuple(ra->next);
-	if (ra->rel->rd_att->constr)
+	if (ra->rel->rd_att->constr && !ra->checked_by_caller)
 		ExecConstraints(ra->rri, ra->next, ra->estate);
 
 	result = table_tuple_update(ra->rel, &ra->found->tts_tid, ra->next,
@@ -516,4 +516,48 @@ RowInsert(RowAccess *ra)
 	CommandCounterIncrement();
 	ra->estate->es_output_cid = GetCurrentCommandId(true);
 	return !conflict;
+}
+
+/*
+ * Is there a row, in what has committed and what this transaction wrote,
+ * whose index key is key (values in the index's column order)?  For the
+ * unique indexes that make an event count once; the caller holds the lock
+ * that orders writers of that key.
+ */
+bool
+RowExistsInIndex(const char *index, Datum *key, int nkeys)
+{
+	Relation	irel = index_open(PromoTableOid(index), AccessShareLock);
+	Relation	rel = table_open(irel->rd_index->indrelid, AccessShareLock);
+	ScanKeyData skey[INDEX_MAX_KEYS];
+	Snapshot	snapshot;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	bool		found;
+
+	if (nkeys != IndexRelationGetNumberOfKeyAttributes(irel))
+		elog(ERROR, "index \"%s\" has %d key columns, not %d",
+			 index, IndexRelationGetNumberOfKeyAttributes(irel), nkeys);
+	for (int i = 0; i < nkeys; i++)
+	{
+		Oid			type = irel->rd_opcintype[i];
+		Oid			eqop = get_opfamily_member(irel->rd_opfamily[i], type, type,
+											   BTEqualStrategyNumber);
+
+		if (!OidIsValid(eqop))
+			elog(ERROR, "missing equality operator for column %d of index \"%s\"", i + 1, index);
+		ScanKeyInit(&skey[i], i + 1, BTEqualStrategyNumber, get_opcode(eqop), key[i]);
+		skey[i].sk_collation = irel->rd_indcollation[i];
+	}
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	slot = table_slot_create(rel, NULL);
+	scan = index_beginscan(rel, irel, snapshot, nkeys, 0);
+	index_rescan(scan, skey, nkeys, NULL, 0);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, NoLock);
+	index_close(irel, NoLock);
+	return found;
 }

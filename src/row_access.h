@@ -28,6 +28,8 @@ typedef struct RowAccess
 	TupleTableSlot *next;		/* the values to write */
 	bool		has_key;		/* key holds the last key looked up */
 	int64		key[ROW_ACCESS_MAX_KEYS];
+	bool		checked_by_caller;	/* updates: the caller checked the table's
+									 * CHECK constraints itself */
 	bool		has_eqprocs;	/* eqprocs looked up */
 	RegProcedure eqprocs[ROW_ACCESS_MAX_KEYS];	/* equality of each key column */
 } RowAccess;
@@ -49,6 +51,7 @@ extern TupleTableSlot *RowStart(RowAccess *ra, bool from_found);
 extern bool RowUpdate(RowAccess *ra);
 extern RowUpdateResult RowTryUpdate(RowAccess *ra, bool wait);
 extern bool RowInsert(RowAccess *ra);
+extern bool RowExistsInIndex(const char *index, Datum *key, int nkeys);
 
 /* The value of a column of the row found, by attribute number. */
 static inline Datum

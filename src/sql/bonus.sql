@@ -1,7 +1,8 @@
 
 /*
  * Playthrough (wagering) bonuses.  A bonus of amount A with playthrough P
- * turns into cash once A x P has been wagered.  Every bet and win is an
+ * turns into cash once A x P has been wagered.  Bets, wins and forfeits
+ * are in C (src/wagering.c).  Every bet and win is an
  * event of the bonus; a bet_id seen before changes nothing, so game servers
  * may deliver at least once.  The status moves one way, from active to
  * cleared, lost, expired or forfeited.  Each change to a bonus holds its
@@ -132,196 +133,31 @@ $$;
 COMMENT ON FUNCTION promo_draw.grant_bonus(bigint, numeric, numeric, timestamptz, numeric) IS
 	'grant a customer a bonus that turns into cash once amount x playthrough has been wagered; returns its id';
 
--- Raise PD031 for a bonus that is not active.  Only the refusal calls it:
--- the check itself stays in the callers, off any function call.
-CREATE FUNCTION promo_draw.bonus_not_active(b promo_draw.bonus) RETURNS void
-LANGUAGE plpgsql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	RAISE EXCEPTION 'bonus % is not active', b.bonus_id
-		USING ERRCODE = 'PD031',
-		      DETAIL = format('It is %s since %s.', promo_draw.bonus_status_now(b),
-		                      coalesce(b.ended_at, b.expires_at));
-END
-$$;
-COMMENT ON FUNCTION promo_draw.bonus_not_active(promo_draw.bonus) IS
-	'internal: raise PD031, saying what the bonus is and since when';
 
--- Write a bonus after a bet or win and end it if it is cleared or lost;
--- returns the new status.
-CREATE FUNCTION promo_draw.settle_bonus(b promo_draw.bonus) RETURNS text
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	v_status text := promo_draw.bonus_status_now(b);
-BEGIN
-	IF v_status = 'active' AND b.wagered >= b.required THEN
-		v_status := 'cleared';
-		INSERT INTO promo_draw.notification (customer_id, kind, payload)
-		VALUES (b.customer_id, 'bonus_cleared',
-		        jsonb_build_object('bonus_id', b.bonus_id, 'balance', b.balance));
-	ELSIF v_status = 'active' AND b.open_bets = 0
-	      AND (b.balance = 0 OR b.balance < b.min_stake) THEN
-		v_status := 'lost';
-	END IF;
-	UPDATE promo_draw.bonus
-	SET balance = b.balance, wagered = b.wagered, open_bets = b.open_bets,
-	    status = CASE WHEN v_status IN ('cleared', 'lost') THEN v_status ELSE bonus.status END,
-	    ended_at = CASE WHEN v_status IN ('cleared', 'lost') AND bonus.status = 'active'
-	                    THEN now() ELSE bonus.ended_at END
-	WHERE bonus.bonus_id = b.bonus_id;
-	RETURN v_status;
-END
-$$;
-COMMENT ON FUNCTION promo_draw.settle_bonus(promo_draw.bonus) IS
-	'internal: write a bonus after a bet or win, clearing it (with a bonus_cleared message) or losing it';
 
-CREATE FUNCTION promo_draw.locked_bonus(bonus_id bigint) RETURNS promo_draw.bonus
-LANGUAGE plpgsql VOLATILE STRICT
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	b promo_draw.bonus;
-BEGIN
-	SELECT * INTO b FROM promo_draw.bonus WHERE bonus.bonus_id = locked_bonus.bonus_id FOR UPDATE;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'bonus % does not exist', locked_bonus.bonus_id USING ERRCODE = 'PD030';
-	END IF;
-	RETURN b;
-END
-$$;
-COMMENT ON FUNCTION promo_draw.locked_bonus(bigint) IS
-	'internal: a bonus locked FOR UPDATE for a change, or PD030 if it does not exist';
 
 CREATE FUNCTION promo_draw.bonus_bet(bonus_id bigint, stake numeric, contribution numeric DEFAULT 1,
 	bet_id text DEFAULT NULL)
-RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	b promo_draw.bonus;
-	v_status text;
-BEGIN
-	IF bonus_bet.bonus_id IS NULL OR stake IS NULL OR contribution IS NULL THEN
-		RAISE EXCEPTION 'bonus_id, stake and contribution must not be null'
-			USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	PERFORM promo_draw.check_amount(stake, 'stake', true);
-	IF NOT (contribution > 0 AND contribution <= 1) THEN
-		RAISE EXCEPTION 'contribution must be above 0 and at most 1'
-			USING ERRCODE = 'invalid_parameter_value',
-			      DETAIL = format('The contribution given was %s.', contribution),
-			      HINT = 'It is the share of the stake that counts towards the wagering: 1 for slots, 0.1 for table games, say.';
-	END IF;
-	IF length(bet_id) NOT BETWEEN 1 AND 200 THEN
-		RAISE EXCEPTION 'a bet_id must be 1 to 200 characters long' USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-
-	b := promo_draw.locked_bonus(bonus_bet.bonus_id);
-	-- at-least-once delivery: a bet seen before changes nothing
-	IF bet_id IS NOT NULL AND EXISTS (
-		SELECT FROM promo_draw.bonus_event e
-		WHERE e.bonus_id = b.bonus_id AND e.kind = 'bet' AND e.bet_id = bonus_bet.bet_id) THEN
-		RETURN;
-	END IF;
-	IF promo_draw.bonus_status_now(b) <> 'active' THEN
-		PERFORM promo_draw.bonus_not_active(b);
-	END IF;
-	IF stake < b.min_stake THEN
-		RAISE EXCEPTION 'the stake is below the smallest stake bonus % accepts', b.bonus_id
-			USING ERRCODE = 'PD033',
-			      DETAIL = format('The stake is %s; the smallest accepted is %s.', stake, b.min_stake);
-	END IF;
-	IF stake > b.balance THEN
-		RAISE EXCEPTION 'the stake is more than the balance of bonus %', b.bonus_id
-			USING ERRCODE = 'PD032',
-			      DETAIL = format('The stake is %s; the balance is %s.', stake, b.balance);
-	END IF;
-
-	b.balance := b.balance - stake;
-	b.wagered := b.wagered + stake * contribution;
-	IF bet_id IS NOT NULL THEN
-		b.open_bets := b.open_bets + 1;
-	END IF;
-	v_status := promo_draw.settle_bonus(b);
-	INSERT INTO promo_draw.bonus_event (bonus_id, kind, bet_id, stake, contribution,
-	                                    balance_after, wagered_after, status_after)
-	VALUES (b.bonus_id, 'bet', bet_id, stake, contribution, b.balance, b.wagered, v_status);
-END
-$$;
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'bonus_bet'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION promo_draw.bonus_bet(bigint, numeric, numeric, text) IS
 	'a bet on an active bonus: balance -= stake, wagered += stake x contribution; a bet_id seen before changes nothing';
 
 CREATE FUNCTION promo_draw.bonus_win(bonus_id bigint, amount numeric, bet_id text DEFAULT NULL)
-RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	b promo_draw.bonus;
-	v_status text;
-BEGIN
-	IF bonus_win.bonus_id IS NULL OR amount IS NULL THEN
-		RAISE EXCEPTION 'bonus_id and amount must not be null' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	PERFORM promo_draw.check_amount(amount, 'amount', false);
-
-	b := promo_draw.locked_bonus(bonus_win.bonus_id);
-	IF bet_id IS NULL THEN
-		IF promo_draw.bonus_status_now(b) <> 'active' THEN
-			PERFORM promo_draw.bonus_not_active(b);
-		END IF;
-	ELSE
-		-- the win of a bet: once, and for a bet this bonus took, whatever
-		-- the bonus's status now (the bet may have cleared it)
-		IF EXISTS (SELECT FROM promo_draw.bonus_event e
-		           WHERE e.bonus_id = b.bonus_id AND e.kind = 'win' AND e.bet_id = bonus_win.bet_id) THEN
-			RETURN;
-		END IF;
-		IF NOT EXISTS (SELECT FROM promo_draw.bonus_event e
-		               WHERE e.bonus_id = b.bonus_id AND e.kind = 'bet' AND e.bet_id = bonus_win.bet_id) THEN
-			RAISE EXCEPTION 'bonus % has no bet %', b.bonus_id, quote_literal(bet_id)
-				USING ERRCODE = 'PD034',
-				      HINT = 'A win with a bet_id must follow the bet with the same bet_id on the same bonus.';
-		END IF;
-		b.open_bets := b.open_bets - 1;
-	END IF;
-
-	b.balance := b.balance + amount;
-	v_status := promo_draw.settle_bonus(b);
-	INSERT INTO promo_draw.bonus_event (bonus_id, kind, bet_id, amount, balance_after,
-	                                    wagered_after, status_after)
-	VALUES (b.bonus_id, 'win', bet_id, amount, b.balance, b.wagered, v_status);
-END
-$$;
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'bonus_win'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION promo_draw.bonus_win(bigint, numeric, text) IS
 	'a win credited to a bonus (0 settles a losing bet); the win of a bet this bonus took counts even after the bet cleared it';
 
-CREATE FUNCTION promo_draw.forfeit_bonus(bonus_id bigint, reason text) RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-	b promo_draw.bonus;
-BEGIN
-	IF forfeit_bonus.bonus_id IS NULL OR reason IS NULL THEN
-		RAISE EXCEPTION 'bonus_id and reason must not be null' USING ERRCODE = 'null_value_not_allowed';
-	END IF;
-	IF length(reason) NOT BETWEEN 1 AND 500 THEN
-		RAISE EXCEPTION 'a reason must be 1 to 500 characters long' USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	b := promo_draw.locked_bonus(forfeit_bonus.bonus_id);
-	IF promo_draw.bonus_status_now(b) <> 'active' THEN
-		PERFORM promo_draw.bonus_not_active(b);
-	END IF;
-	UPDATE promo_draw.bonus
-	SET status = 'forfeited', forfeit_reason = reason, ended_at = now()
-	WHERE bonus.bonus_id = b.bonus_id;
-END
-$$;
+CREATE FUNCTION promo_draw.forfeit_bonus(bonus_id bigint, reason text)
+	RETURNS void
+	AS 'MODULE_PATHNAME', 'forfeit_bonus'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION promo_draw.forfeit_bonus(bigint, text) IS
 	'the operator ends an active bonus, with a reason; its balance is not paid out';
 
