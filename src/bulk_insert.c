@@ -142,7 +142,13 @@ BulkInsertFlush(BulkInsert *bulk)
 	 * a few rows (an event, a milestone message) go in without them.
 	 */
 	if (bulk->bistate == NULL && bulk->nused == BULK_INSERT_BATCH)
+	{
+		/* in the writer's memory: callers flush from per-row contexts */
+		MemoryContext old = MemoryContextSwitchTo(bulk->cxt);
+
 		bulk->bistate = GetBulkInsertState();
+		MemoryContextSwitchTo(old);
+	}
 	table_multi_insert(bulk->rel, bulk->slots, bulk->nused, bulk->cid, 0,
 					   bulk->bistate);
 	for (int i = 0; i < bulk->nused; i++)

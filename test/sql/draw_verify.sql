@@ -108,3 +108,14 @@ ROLLBACK;
 
 -- untouched, it still verifies
 SELECT count(*) AS failing_checks FROM pg_temp.failing(:d);
+
+-- a draw larger than one batch of the bulk writers (1,000 rows): results
+-- and messages go out in several batches, and the whole draw verifies
+SELECT create_draw('Large', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+                   default_prize => 'Free spins', milestones => '{}') AS d_large \gset
+SELECT count(award_tickets(:d_large, c, 1 + c % 3)) FROM generate_series(1, 2500) c;
+SELECT add_prize(:d_large, 'Prize', 10, 5);
+SELECT close_partition(:d_large, 0);
+SELECT outcome, count(*) FROM run_draw(:d_large) GROUP BY 1 ORDER BY 1;
+SELECT count(*) AS messages FROM notification WHERE draw_id = :d_large;
+SELECT check_name, ok FROM verify_draw(:d_large);
