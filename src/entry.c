@@ -27,7 +27,6 @@
 #include "promo_draw.h"
 #include "outbox.h"
 #include "row_access.h"
-#include "sqlexec.h"
 #include "ticket.h"
 #include "entry.h"
 

@@ -81,7 +81,7 @@ SELECT is((SELECT count(*) FROM promo_draw.bonus b
 -- 2. wagered never exceeds the qualifying stakes x contributions sent: a
 -- bet with an id counts once however often it was delivered; one without
 -- is a new bet at each delivery
-SELECT is((SELECT count(*) FROM promo_draw.bonus b
+SELECT is((SELECT count(*) FROM promo_draw.bonus b JOIN grant_ g ON g.bonus_id = b.bonus_id
            WHERE b.wagered > (SELECT coalesce(sum(q.stake * q.contribution), 0)
                               FROM (SELECT DISTINCT ON (coalesce(d.bet_id, d.n::text)) d.stake, d.contribution
                                     FROM delivery d
