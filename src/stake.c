@@ -41,7 +41,6 @@
 /* One bet of a stream. */
 typedef struct Bet
 {
-	int			order;			/* position in the stream */
 	int64		customer_id;
 	Numeric		amount;
 	TimestampTz at;
@@ -359,7 +358,6 @@ record_stakes(PG_FUNCTION_ARGS)
 	bets = palloc0(sizeof(Bet) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 	{
-		bets[i].order = i;
 		bets[i].customer_id = DatumGetInt64(customers[i]);
 		bets[i].amount = DatumGetNumeric(amounts[i]);
 		bets[i].at = ats ? DatumGetTimestampTz(ats[i]) : now;
