@@ -24,7 +24,8 @@ OBJS = \
 	src/wagering.o \
 	src/bulk_insert.o \
 	src/outbox.o \
-	src/draw.o
+	src/draw.o \
+	src/seal.o
 
 # The install script is kept in pieces, one per capability, in this order.
 SQL_PIECES = \
@@ -56,6 +57,7 @@ REGRESS = \
 	draw_rules \
 	draw_verify \
 	draw_schedule \
+	sealed \
 	stake \
 	codes \
 	instant_win \

@@ -14,7 +14,12 @@
 --     helpers settle_bonus and bonus_not_active go;
 --   - amounts are checked by one function (check_amount) and the
 --     stake-to-ticket rule lives in one (stake_to_next_ticket), both shared
---     with the C code.
+--     with the C code;
+--   - sealed draws: create_draw(..., sealed, beacon_source), seal_draw,
+--     set_beacon, draw_among, new draw columns and status 'sealed', and
+--     verify_draw for them.  create_draw gains two parameters, so it is
+--     dropped and created again: GRANTs on it must be given again (README,
+--     "Roles").
 --
 -- Functions and views are changed in place with CREATE OR REPLACE, so
 -- nothing that depends on them is dropped; PostgreSQL lets an extension
@@ -27,12 +32,45 @@ ALTER TABLE promo_draw.draw
 	ADD COLUMN eligibility_identity text,
 	ADD COLUMN failed_runs integer NOT NULL DEFAULT 0,
 	ADD COLUMN last_error text,
-	ADD COLUMN last_error_at timestamptz;
+	ADD COLUMN last_error_at timestamptz,
+	ADD COLUMN sealed boolean NOT NULL DEFAULT false,
+	ADD COLUMN beacon_source text CHECK (length(beacon_source) BETWEEN 1 AND 1000),
+	ADD COLUMN entry_digest bytea CHECK (length(entry_digest) = 32),
+	ADD COLUMN sealed_at timestamptz,
+	ADD COLUMN beacon bytea CHECK (length(beacon) BETWEEN 1 AND 1024),
+	ADD COLUMN beacon_reference text,
+	ADD COLUMN beacon_at timestamptz,
+	ALTER COLUMN seed DROP NOT NULL,
+	ALTER COLUMN seed_hash DROP NOT NULL,
+	DROP CONSTRAINT draw_status_check,
+	ADD CONSTRAINT draw_status_check CHECK (status IN ('open', 'sealed', 'drawn', 'cancelled')),
+	ADD CONSTRAINT draw_kind_seed_check CHECK ((seed IS NULL) = sealed AND (seed_hash IS NULL) = sealed),
+	ADD CONSTRAINT draw_kind_sealed_check CHECK (sealed OR (beacon_source IS NULL AND entry_digest IS NULL AND beacon IS NULL)),
+	ADD CONSTRAINT draw_seal_state_check CHECK ((entry_digest IS NULL) = (sealed_at IS NULL)
+		AND (status <> 'sealed' OR entry_digest IS NOT NULL)),
+	ADD CONSTRAINT draw_beacon_state_check CHECK ((beacon IS NULL) = (beacon_at IS NULL)
+		AND (beacon IS NULL OR entry_digest IS NOT NULL));
 COMMENT ON COLUMN promo_draw.draw.eligibility_identity IS
 	'the eligibility function''s qualified name and arguments when the draw was created: a function dropped or replaced since is refused at draw time';
 COMMENT ON COLUMN promo_draw.draw.failed_runs IS 'how many times run_due_draws() tried to draw it and failed';
 COMMENT ON COLUMN promo_draw.draw.last_error IS 'the error of the last failed run_due_draws() attempt';
 COMMENT ON COLUMN promo_draw.draw.last_error_at IS 'when the last run_due_draws() attempt failed';
+COMMENT ON COLUMN promo_draw.draw.sealed IS
+	'a sealed draw: no seed, only ticket counts; the order of its tickets comes from a public beacon published after the seal';
+COMMENT ON COLUMN promo_draw.draw.beacon_source IS
+	'the public randomness beacon a sealed draw will take its value from, named when the draw is created';
+COMMENT ON COLUMN promo_draw.draw.entry_digest IS
+	'sha256 of the sealed entries, prizes and rules (README, "Sealed draws"), set when the draw is sealed';
+COMMENT ON COLUMN promo_draw.draw.sealed_at IS 'when the sealed draw''s entries were frozen';
+COMMENT ON COLUMN promo_draw.draw.beacon IS 'the beacon value given to set_beacon(); public';
+COMMENT ON COLUMN promo_draw.draw.beacon_reference IS 'where the beacon value was published (a round, a URL)';
+COMMENT ON COLUMN promo_draw.draw.beacon_at IS 'when set_beacon() took the beacon value';
+COMMENT ON COLUMN promo_draw.draw.seed IS
+	'32 secret bytes from pg_strong_random(); every ticket is HMAC-SHA256(seed, draw || customer || n); NULL for a sealed draw';
+COMMENT ON COLUMN promo_draw.draw.seed_hash IS 'sha256(seed), public from creation: the commitment to the seed; NULL for a sealed draw';
+COMMENT ON COLUMN promo_draw.entry.best IS
+	'the best max_wins_per_customer ticket values, best first; secret until the draw has run (see entry_reveal); empty in a sealed draw';
+CREATE INDEX draw_sealed_draw_at_idx ON promo_draw.draw (draw_at) WHERE status = 'sealed';
 
 -- draws created before the update name the function their OID has now
 UPDATE promo_draw.draw
@@ -62,7 +100,9 @@ COMMENT ON FUNCTION promo_draw.stake_to_next_ticket(numeric, numeric) IS
 REVOKE EXECUTE ON FUNCTION promo_draw.check_amount(numeric, text, boolean),
 	promo_draw.stake_to_next_ticket(numeric, numeric) FROM PUBLIC;
 
-CREATE OR REPLACE FUNCTION promo_draw.create_draw(
+DROP FUNCTION promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric,
+	integer, integer, boolean, integer[], numeric, bigint, text, text, regprocedure);
+CREATE FUNCTION promo_draw.create_draw(
 	name text,
 	closes_at timestamptz,
 	draw_at timestamptz DEFAULT NULL,
@@ -76,7 +116,9 @@ CREATE OR REPLACE FUNCTION promo_draw.create_draw(
 	max_tickets_per_customer bigint DEFAULT NULL,
 	default_prize text DEFAULT NULL,
 	lose_message text DEFAULT 'Better luck next time',
-	eligibility regprocedure DEFAULT NULL)
+	eligibility regprocedure DEFAULT NULL,
+	sealed boolean DEFAULT false,
+	beacon_source text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -91,8 +133,9 @@ BEGIN
 	IF create_draw.name IS NULL OR create_draw.closes_at IS NULL OR create_draw.opens_at IS NULL
 	   OR create_draw.max_wins_per_customer IS NULL OR create_draw.partitions IS NULL
 	   OR create_draw.requires_opt_in IS NULL OR create_draw.milestones IS NULL
-	   OR create_draw.min_stake IS NULL OR create_draw.lose_message IS NULL THEN
-		RAISE EXCEPTION 'only draw_at, stake_per_ticket, max_tickets_per_customer, default_prize and eligibility may be null'
+	   OR create_draw.min_stake IS NULL OR create_draw.lose_message IS NULL
+	   OR create_draw.sealed IS NULL THEN
+		RAISE EXCEPTION 'only draw_at, stake_per_ticket, max_tickets_per_customer, default_prize, eligibility and beacon_source may be null'
 			USING ERRCODE = 'null_value_not_allowed',
 			      DETAIL = 'NULL means "none" for those; every other setting needs a value.';
 	END IF;
@@ -131,6 +174,19 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			      DETAIL = format('The milestones given were %s.', create_draw.milestones);
 	END IF;
+	IF create_draw.sealed AND create_draw.beacon_source IS NULL THEN
+		RAISE EXCEPTION 'a sealed draw must name its beacon_source'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'The public beacon whose value will order the tickets is named in advance, so that nobody can choose among values afterwards.',
+			      HINT = 'For example beacon_source => ''drand quicknet, first round after the seal''.';
+	ELSIF NOT create_draw.sealed AND create_draw.beacon_source IS NOT NULL THEN
+		RAISE EXCEPTION 'only a sealed draw takes a beacon_source'
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Pass sealed => true as well, or leave beacon_source out.';
+	ELSIF length(create_draw.beacon_source) NOT BETWEEN 1 AND 1000 THEN
+		RAISE EXCEPTION 'a beacon_source must be 1 to 1000 characters long'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	SELECT coalesce(array_agg(DISTINCT m ORDER BY m), '{}') INTO v_milestones
 	FROM unnest(create_draw.milestones) m;
 
@@ -158,18 +214,19 @@ BEGIN
 		END IF;
 	END IF;
 
-	-- the seed goes straight from pg_strong_random() into the row
+	-- the seed goes straight from pg_strong_random() into the row; a sealed
+	-- draw has none
 	INSERT INTO promo_draw.draw (name, opens_at, closes_at, draw_at, partitions,
 		max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer,
 		milestones, requires_opt_in, default_prize, lose_message, eligibility,
-		eligibility_identity, seed, seed_hash, created_by)
+		eligibility_identity, seed, seed_hash, created_by, sealed, beacon_source)
 	SELECT create_draw.name, create_draw.opens_at, create_draw.closes_at,
 		coalesce(create_draw.draw_at, create_draw.closes_at), create_draw.partitions,
 		create_draw.max_wins_per_customer, create_draw.stake_per_ticket, create_draw.min_stake,
 		create_draw.max_tickets_per_customer, v_milestones, create_draw.requires_opt_in,
 		create_draw.default_prize, create_draw.lose_message, create_draw.eligibility,
-		v_identity, s.seed, sha256(s.seed), v_caller
-	FROM promo_draw.new_seed() AS s(seed)
+		v_identity, s.seed, sha256(s.seed), v_caller, create_draw.sealed, create_draw.beacon_source
+	FROM (SELECT CASE WHEN NOT create_draw.sealed THEN promo_draw.new_seed() END) AS s(seed)
 	RETURNING draw.draw_id INTO v_draw_id;
 
 	INSERT INTO promo_draw.partition_mark (draw_id, partition)
@@ -179,8 +236,10 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric,
-	integer, integer, boolean, integer[], numeric, bigint, text, text, regprocedure) IS
-	'create a prize draw with a fresh secret seed; returns its draw_id';
+	integer, integer, boolean, integer[], numeric, bigint, text, text, regprocedure, boolean, text) IS
+	'create a prize draw, with a fresh secret seed or sealed (ordered by a public beacon after the seal); returns its draw_id';
+REVOKE EXECUTE ON FUNCTION promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric,
+	integer, integer, boolean, integer[], numeric, bigint, text, text, regprocedure, boolean, text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION promo_draw.add_prize(draw_id bigint, name text, value numeric,
 	quantity integer DEFAULT 1, payload jsonb DEFAULT '{}')
@@ -209,6 +268,12 @@ BEGIN
 			      HINT = 'Its prize table cannot change any more.';
 	ELSIF v.status = 'cancelled' THEN
 		RAISE EXCEPTION 'draw % was cancelled', add_prize.draw_id USING ERRCODE = 'PD005';
+	ELSIF v.status = 'sealed' THEN
+		RAISE EXCEPTION 'draw % is sealed', add_prize.draw_id
+			USING ERRCODE = 'PD040',
+			      DETAIL = format('Its entries, prizes and rules were frozen at %s in digest %s.',
+			                      v.sealed_at, encode(v.entry_digest, 'hex')),
+			      HINT = 'Add prizes before the draw is sealed.';
 	ELSIF v.partitions > 0 AND v.ready_at IS NOT NULL THEN
 		RAISE EXCEPTION 'draw % is closed', add_prize.draw_id
 			USING ERRCODE = 'PD004',
@@ -238,6 +303,122 @@ END
 $$;
 COMMENT ON FUNCTION promo_draw.add_prize(bigint, text, numeric, integer, jsonb) IS
 	'add a prize (quantity units of it) to a draw that is not ready yet; returns its prize_id';
+
+CREATE FUNCTION promo_draw.seal_draw(draw_id bigint) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'seal_draw'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.seal_draw(bigint) IS
+	'seal a sealed draw whose ingest is over (run_due_draws and the last close_partition do it too); returns its entry digest';
+
+CREATE FUNCTION promo_draw.set_beacon(draw_id bigint, value bytea, reference text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v promo_draw.draw%ROWTYPE;
+BEGIN
+	IF set_beacon.draw_id IS NULL OR set_beacon.value IS NULL THEN
+		RAISE EXCEPTION 'draw_id and value must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF length(set_beacon.value) NOT BETWEEN 1 AND 1024 THEN
+		RAISE EXCEPTION 'a beacon value must be 1 to 1024 bytes long'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The value given is %s bytes long.', length(set_beacon.value));
+	END IF;
+	-- the row lock orders this with run_draw and cancel_draw
+	SELECT * INTO v FROM promo_draw.draw d
+	WHERE d.draw_id = set_beacon.draw_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'draw % does not exist', set_beacon.draw_id USING ERRCODE = 'PD001';
+	ELSIF NOT v.sealed THEN
+		RAISE EXCEPTION 'draw % is not a sealed draw', set_beacon.draw_id
+			USING ERRCODE = 'PD041',
+			      DETAIL = 'Its tickets are ordered by its own secret seed, committed to by seed_hash.';
+	ELSIF v.beacon IS NOT NULL THEN
+		RAISE EXCEPTION 'draw % already has its beacon', set_beacon.draw_id
+			USING ERRCODE = 'PD041',
+			      DETAIL = format('It was set at %s (%s); a beacon is taken once.',
+			                      v.beacon_at, coalesce(v.beacon_reference, 'no reference given'));
+	ELSIF v.status = 'cancelled' THEN
+		RAISE EXCEPTION 'draw % was cancelled', set_beacon.draw_id USING ERRCODE = 'PD005';
+	ELSIF v.status <> 'sealed' THEN
+		RAISE EXCEPTION 'draw % is not sealed yet', set_beacon.draw_id
+			USING ERRCODE = 'PD041',
+			      DETAIL = 'A beacon value must be published after the entries are sealed, and this draw still takes entries.',
+			      HINT = 'Wait for the seal (its NOTIFY, or draw.sealed_at), publish the digest, then take the next beacon value.';
+	ELSIF v.sealed_at >= now() THEN
+		RAISE EXCEPTION 'draw % was sealed in this transaction', set_beacon.draw_id
+			USING ERRCODE = 'PD041',
+			      DETAIL = 'Its digest is not published until the seal commits, so no beacon value can come after it yet.',
+			      HINT = 'Commit the seal, publish the digest, then take the next beacon value.';
+	END IF;
+	UPDATE promo_draw.draw d
+	SET beacon = set_beacon.value, beacon_reference = set_beacon.reference,
+	    beacon_at = clock_timestamp()
+	WHERE d.draw_id = set_beacon.draw_id;
+	PERFORM pg_notify('promo_draw',
+		json_build_object('draw_id', set_beacon.draw_id, 'status', 'beacon')::text);
+END
+$$;
+COMMENT ON FUNCTION promo_draw.set_beacon(bigint, bytea, text) IS
+	'give a sealed draw the public beacon value published after its seal, once; the draw can then run';
+
+CREATE FUNCTION promo_draw.draw_among(name text, customer_ids bigint[], prizes jsonb,
+	beacon_source text DEFAULT NULL, sealed boolean DEFAULT true, tickets bigint[] DEFAULT NULL,
+	max_wins_per_customer integer DEFAULT 1, default_prize text DEFAULT NULL,
+	lose_message text DEFAULT 'Better luck next time', eligibility regprocedure DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_draw_id bigint;
+	v_prize jsonb;
+BEGIN
+	IF draw_among.customer_ids IS NULL OR draw_among.prizes IS NULL THEN
+		RAISE EXCEPTION 'customer_ids and prizes must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF cardinality(draw_among.customer_ids) = 0 THEN
+		RAISE EXCEPTION 'draw_among needs at least one customer'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF jsonb_typeof(draw_among.prizes) <> 'array' OR jsonb_array_length(draw_among.prizes) = 0
+	   OR EXISTS (SELECT FROM jsonb_array_elements(draw_among.prizes) p
+	              WHERE jsonb_typeof(p) <> 'object' OR jsonb_typeof(p -> 'name') IS DISTINCT FROM 'string'
+	                 OR jsonb_typeof(p -> 'value') IS DISTINCT FROM 'number'
+	                 OR (p ? 'quantity' AND jsonb_typeof(p -> 'quantity') <> 'number')) THEN
+		RAISE EXCEPTION 'prizes must be a non-empty JSON array of objects with a name and a value'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The prizes given were %s.', draw_among.prizes),
+			      HINT = 'For example ''[{"name": "50 free spins", "value": 10, "quantity": 3}]''; quantity and payload are optional.';
+	END IF;
+	-- one ingest partition, closed below: the draw is ready (and sealed) at once
+	v_draw_id := promo_draw.create_draw(draw_among.name,
+		closes_at => now() + interval '1 microsecond', partitions => 1, milestones => '{}',
+		max_wins_per_customer => draw_among.max_wins_per_customer,
+		default_prize => draw_among.default_prize, lose_message => draw_among.lose_message,
+		eligibility => draw_among.eligibility, sealed => draw_among.sealed,
+		beacon_source => draw_among.beacon_source);
+	FOR v_prize IN SELECT p FROM jsonb_array_elements(draw_among.prizes) p LOOP
+		PERFORM promo_draw.add_prize(v_draw_id, v_prize ->> 'name', (v_prize ->> 'value')::numeric,
+			coalesce((v_prize ->> 'quantity')::integer, 1), coalesce(v_prize -> 'payload', '{}'));
+	END LOOP;
+	PERFORM promo_draw.award_tickets(v_draw_id, draw_among.customer_ids, draw_among.tickets);
+	PERFORM promo_draw.close_partition(v_draw_id, 0);
+	RETURN v_draw_id;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.draw_among(text, bigint[], jsonb, text, boolean, bigint[], integer,
+	text, text, regprocedure) IS
+	'a draw among the customers given (one ticket each, or tickets[]), ready at once: sealed by default, so it runs after set_beacon(); returns its draw_id';
+REVOKE EXECUTE ON FUNCTION promo_draw.seal_draw(bigint),
+	promo_draw.set_beacon(bigint, bytea, text),
+	promo_draw.draw_among(text, bigint[], jsonb, text, boolean, bigint[], integer, text, text, regprocedure)
+FROM PUBLIC;
 
 CREATE FUNCTION promo_draw.award_tickets(draw_id bigint, customer_ids bigint[],
 	counts bigint[] DEFAULT NULL)
@@ -319,7 +500,8 @@ SELECT d.draw_id, d.name, d.status, d.opens_at, d.closes_at, d.draw_at, d.drawn_
        coalesce(r.lost, 0) AS lost,
        coalesce(r.ineligible, 0) AS ineligible,
        coalesce(r.value_won, 0) AS value_won,
-       d.failed_runs, d.last_error, d.last_error_at
+       d.failed_runs, d.last_error, d.last_error_at,
+       d.sealed, d.sealed_at, d.entry_digest, d.beacon_source, d.beacon_at
 FROM promo_draw.draw d
 LEFT JOIN LATERAL (
 	SELECT count(*) AS participants, sum(e.tickets) AS tickets
@@ -341,7 +523,15 @@ LEFT JOIN LATERAL (
 	WHERE r.draw_id = d.draw_id
 ) r ON true;
 COMMENT ON VIEW promo_draw.draw_summary IS
-	'one row per draw: participants, tickets, prizes on offer and given, outcomes, and failed scheduled runs';
+	'one row per draw: participants, tickets, prizes on offer and given, outcomes, failed scheduled runs, and a sealed draw''s seal and beacon';
+
+CREATE OR REPLACE VIEW promo_draw.entry_reveal WITH (security_barrier) AS
+SELECT e.draw_id, e.customer_id, e.tickets, e.best, e.opted_in
+FROM promo_draw.entry e
+JOIN promo_draw.draw d ON d.draw_id = e.draw_id
+WHERE d.status = 'drawn' OR (d.sealed AND d.status = 'sealed');
+COMMENT ON VIEW promo_draw.entry_reveal IS
+	'customers'' ticket counts and best tickets in drawn draws, and the frozen ticket counts of sealed draws';
 
 /*
  * Reports without secrets.  A single-use code (max_redemptions = 1, as
@@ -383,3 +573,260 @@ COMMENT ON VIEW promo_draw.redemption_report IS
 
 REVOKE EXECUTE ON FUNCTION promo_draw.code_label(text, bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION promo_draw.code_label(text, bigint) TO PUBLIC;
+
+CREATE FUNCTION promo_draw.digest_text(value text) RETURNS bytea
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN CASE WHEN value IS NULL THEN int4send(-1)
+	            ELSE int4send(octet_length(convert_to(value, 'UTF8'))) || convert_to(value, 'UTF8') END;
+COMMENT ON FUNCTION promo_draw.digest_text(text) IS
+	'a text as a sealed draw''s entry digest takes it: int4 length and UTF-8 bytes, NULL as length -1';
+REVOKE EXECUTE ON FUNCTION promo_draw.digest_text(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION promo_draw.digest_text(text) TO PUBLIC;
+
+/*
+ * verify_draw: recompute a drawn draw in plain SQL with pgcrypto, from its
+ * revealed seed, its entries and its prize table, independently of the C
+ * code that drew it.  The ticket formula (HMAC-SHA256 of draw, customer and
+ * ticket number under the seed) and the prize walk are deliberately written
+ * a second time here, apart from src/ticket.c and src/draw.c: a check that
+ * called the code it checks would prove nothing.  For a sealed draw the
+ * digest's serialisation and the ticket keys (src/seal.c) are written a
+ * second time the same way; the keys in numeric, which is what defines them.  The body is bound when the extension is created, so
+ * it needs no search_path.  The 'ineligible' decisions are taken as
+ * recorded (the eligibility function answered at draw time), but each must
+ * sit where the draw would have asked: at a would-be winner's first ticket
+ * while prizes remained, or at the best ticket of a customer about to get
+ * the default prize.
+ */
+CREATE OR REPLACE FUNCTION promo_draw.verify_draw(draw_id bigint)
+RETURNS TABLE (check_name text, ok boolean, detail text)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+WITH d AS (
+	SELECT q.id AS draw_id, dr.status, dr.max_wins_per_customer AS m, dr.requires_opt_in,
+	       dr.default_prize, dr.participants, dr.tickets_total, dr.seed_hash,
+	       rv.seed, coalesce(dr.sealed, false) AS sealed,
+	       coalesce(rv.seed IS NOT NULL OR (dr.sealed AND dr.status = 'drawn'), false) AS revealed,
+	       CASE WHEN dr.sealed THEN 'The draw has not run yet.' ELSE 'The seed is not revealed.' END AS hidden,
+	       CASE WHEN dr.eligibility IS NOT NULL THEN dr.eligibility_identity END AS eligibility_identity,
+	       dr.beacon_source, dr.entry_digest, dr.sealed_at, dr.beacon, dr.beacon_reference, dr.beacon_at
+	FROM (VALUES (verify_draw.draw_id)) AS q(id)
+	LEFT JOIN promo_draw.draw dr ON dr.draw_id = q.id
+	LEFT JOIN promo_draw.draw_reveal rv ON rv.draw_id = q.id
+),
+entries AS (
+	SELECT e.customer_id, e.tickets, e.best, e.opted_in
+	FROM promo_draw.entry_reveal e
+	WHERE e.draw_id = verify_draw.draw_id
+),
+recomputed AS (
+	SELECT e.customer_id,
+	       (array_agg(DISTINCT encode(substr(hmac(int8send(d.draw_id) || int8send(e.customer_id)
+	                                              || int8send(j), d.seed, 'sha256'), 1, 16), 'hex')::uuid
+	                  ORDER BY encode(substr(hmac(int8send(d.draw_id) || int8send(e.customer_id)
+	                                              || int8send(j), d.seed, 'sha256'), 1, 16), 'hex')::uuid DESC)
+	       )[1:d.m] AS best
+	FROM d, entries e, generate_series(1, e.tickets) j
+	GROUP BY e.customer_id, d.m
+),
+ticket_check AS (
+	SELECT count(*) AS checked,
+	       count(*) FILTER (WHERE e.best IS DISTINCT FROM coalesce(r.best, '{}')) AS wrong,
+	       min(e.customer_id) FILTER (WHERE e.best IS DISTINCT FROM coalesce(r.best, '{}')) AS first_wrong
+	FROM entries e LEFT JOIN recomputed r ON r.customer_id = e.customer_id
+),
+participant AS (
+	SELECT e.customer_id, e.tickets
+	FROM d, entries e
+	WHERE e.tickets > 0 AND (e.opted_in OR NOT d.requires_opt_in)
+),
+sealed_digest AS (
+	-- the serialisation of README "Sealed draws", as src/seal.c writes it
+	SELECT sha256(convert_to('promo_draw sealed draw v1', 'UTF8') || int8send(d.draw_id)
+	              || promo_draw.digest_text(d.beacon_source) || int8send(d.m::bigint)
+	              || promo_draw.digest_text(d.default_prize)
+	              || promo_draw.digest_text(d.eligibility_identity)
+	              || int8send(pz.n) || pz.bytes
+	              || coalesce((SELECT string_agg(int8send(p.customer_id) || int8send(p.tickets), ''::bytea
+	                                             ORDER BY p.customer_id)
+	                           FROM participant p), ''::bytea)) AS digest
+	FROM d, LATERAL (
+		SELECT count(*) AS n,
+		       coalesce(string_agg(int8send(p.prize_id) || promo_draw.digest_text(p.name)
+		                           || promo_draw.digest_text(p.value::text) || int8send(p.quantity::bigint),
+		                           ''::bytea ORDER BY p.value DESC, p.prize_id), ''::bytea) AS bytes
+		FROM promo_draw.prize p WHERE p.draw_id = d.draw_id
+	) pz
+	WHERE d.sealed
+),
+sealed_hmac AS (
+	-- h_i for a customer's first min(tickets, max_wins) tickets, x_i its
+	-- first 8 bytes as an unsigned integer
+	SELECT p.customer_id, p.tickets, i AS rank, h,
+	       ('x' || encode(substr(h, 1, 8), 'hex'))::bit(64)::bigint::numeric
+	       + CASE WHEN get_byte(h, 0) >= 128 THEN 18446744073709551616 ELSE 0 END AS x
+	FROM d, participant p, generate_series(1, least(p.tickets, d.m::bigint)) i,
+	     LATERAL hmac(d.entry_digest || int8send(p.customer_id) || int8send(i), d.beacon, 'sha256') h
+	WHERE d.sealed AND d.revealed
+),
+sealed_key AS (
+	-- key_j = sum over i <= j of -ln(u_i) / (n - i + 1), u_i = (2 x_i + 1) / 2^65
+	-- exactly, in numeric as src/seal.c computes it
+	SELECT k.customer_id, encode(substr(k.h, 1, 16), 'hex')::uuid AS ticket, k.rank,
+	       sum(-ln((2 * k.x + 1) * 0.00000000000000000002710505431213761085018632002174854278564453125)
+	           / (k.tickets - k.rank + 1))
+	           OVER (PARTITION BY k.customer_id ORDER BY k.rank) AS key
+	FROM sealed_hmac k
+),
+ordered AS (
+	SELECT e.customer_id, b.ticket, b.rank,
+	       row_number() OVER w AS place,
+	       coalesce(lag(b.ticket) OVER w = b.ticket, false) AS repeat
+	FROM d, entries e, unnest(e.best) WITH ORDINALITY AS b(ticket, rank)
+	WHERE NOT d.sealed AND e.tickets > 0 AND (e.opted_in OR NOT d.requires_opt_in)
+	WINDOW w AS (ORDER BY b.ticket DESC, e.customer_id)
+	UNION ALL
+	-- a sealed draw: smallest key first, as a drum gives them; no repeats
+	SELECT k.customer_id, k.ticket, k.rank,
+	       row_number() OVER (ORDER BY k.key, k.customer_id, k.rank) AS place,
+	       false AS repeat
+	FROM sealed_key k
+),
+stored AS (
+	SELECT r.place, r.customer_id, r.ticket, r.prize_id, r.outcome
+	FROM promo_draw.result r
+	WHERE r.draw_id = verify_draw.draw_id
+),
+ineligible AS (
+	SELECT DISTINCT s.customer_id FROM stored s WHERE s.outcome = 'ineligible'
+),
+units AS (
+	SELECT p.prize_id, row_number() OVER (ORDER BY p.value DESC, p.prize_id, u) AS k
+	FROM promo_draw.prize p, generate_series(1, p.quantity) u
+	WHERE p.draw_id = verify_draw.draw_id
+),
+candidates AS (
+	SELECT o.place, o.customer_id, o.ticket, row_number() OVER (ORDER BY o.place) AS k
+	FROM ordered o
+	WHERE NOT o.repeat AND o.customer_id NOT IN (SELECT i.customer_id FROM ineligible i)
+),
+won AS (
+	SELECT c.place, c.customer_id, c.ticket, u.prize_id, 'won'::text AS outcome
+	FROM candidates c JOIN units u ON u.k = c.k
+),
+first_ticket AS (
+	SELECT DISTINCT ON (o.customer_id) o.place, o.customer_id, o.ticket
+	FROM ordered o
+	WHERE NOT o.repeat
+	ORDER BY o.customer_id, o.place
+),
+prize_ineligible AS (
+	-- asked while prizes remained, at their first ticket that counts
+	SELECT f.place, f.customer_id, f.ticket, NULL::bigint AS prize_id, 'ineligible'::text AS outcome
+	FROM first_ticket f
+	WHERE f.customer_id IN (SELECT i.customer_id FROM ineligible i)
+	  AND (SELECT count(*) FROM won w WHERE w.place < f.place) < (SELECT count(*) FROM units)
+),
+consolation AS (
+	-- everyone else who won nothing, at their best ticket: the default
+	-- prize (for which eligibility was asked) or the lose message
+	SELECT o.place, o.customer_id, o.ticket, NULL::bigint AS prize_id,
+	       CASE WHEN d.default_prize IS NULL THEN 'lost'
+	            WHEN o.customer_id IN (SELECT i.customer_id FROM ineligible i) THEN 'ineligible'
+	            ELSE 'default' END AS outcome
+	FROM d, ordered o
+	WHERE o.rank = 1
+	  AND o.customer_id NOT IN (SELECT w.customer_id FROM won w)
+	  AND o.customer_id NOT IN (SELECT p.customer_id FROM prize_ineligible p)
+),
+expected AS (
+	SELECT * FROM won UNION ALL SELECT * FROM prize_ineligible UNION ALL SELECT * FROM consolation
+),
+result_diff AS (
+	SELECT count(*) AS differing, min(x.place) AS first_place
+	FROM ((SELECT * FROM stored EXCEPT ALL SELECT * FROM expected)
+	      UNION ALL
+	      (SELECT * FROM expected EXCEPT ALL SELECT * FROM stored)) x
+),
+participation AS (
+	SELECT count(*) AS participants, coalesce(sum(p.tickets), 0) AS tickets
+	FROM participant p
+),
+messages AS (
+	SELECT n.customer_id, n.kind
+	FROM promo_draw.notification n
+	WHERE n.draw_id = verify_draw.draw_id AND n.kind IN ('won', 'default', 'lost')
+),
+message_check AS (
+	SELECT (SELECT count(*) FROM stored s WHERE s.outcome <> 'ineligible') AS expected,
+	       (SELECT count(*) FROM messages) AS found,
+	       (SELECT count(*) FROM (
+	           (SELECT s.customer_id, s.outcome FROM stored s WHERE s.outcome <> 'ineligible'
+	            EXCEPT ALL
+	            SELECT m.customer_id, m.kind FROM messages m)) x) AS missing
+)
+SELECT 'drawn', coalesce(d.status = 'drawn', false),
+       CASE WHEN d.status IS NULL THEN format('There is no draw %s.', d.draw_id)
+            WHEN d.status = 'drawn' AND d.sealed THEN 'The sealed draw has run.'
+            WHEN d.status = 'drawn' THEN 'The draw has run and its seed is revealed.'
+            WHEN d.sealed THEN format('The sealed draw is %s: it has not run, so nothing can be verified yet.', d.status)
+            ELSE format('The draw is %s: its seed is still secret, so nothing can be verified yet.', d.status) END
+FROM d
+UNION ALL
+SELECT 'seed', coalesce(digest(d.seed, 'sha256') = d.seed_hash, false),
+       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+            WHEN digest(d.seed, 'sha256') = d.seed_hash THEN 'sha256(seed) equals the seed_hash published when the draw was created.'
+            ELSE 'sha256(seed) does not equal the published seed_hash.' END
+FROM d WHERE NOT d.sealed
+UNION ALL
+SELECT 'tickets', d.seed IS NOT NULL AND t.wrong = 0,
+       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+            WHEN t.wrong = 0 THEN format('The best tickets of all %s entries match the tickets recomputed from the seed.', t.checked)
+            ELSE format('%s of %s entries hold best tickets that the seed does not give, customer %s first.',
+                        t.wrong, t.checked, t.first_wrong) END
+FROM d, ticket_check t WHERE NOT d.sealed
+UNION ALL
+SELECT 'digest', d.entry_digest IS NOT NULL AND sd.digest = d.entry_digest,
+       CASE WHEN d.entry_digest IS NULL THEN 'The draw is not sealed yet.'
+            WHEN sd.digest = d.entry_digest
+            THEN format('The entries, prizes and rules give the digest %s, published when the draw was sealed at %s.',
+                        encode(d.entry_digest, 'hex'), d.sealed_at)
+            ELSE format('The entries, prizes and rules now give the digest %s, not the %s sealed at %s: something changed after the seal.',
+                        encode(sd.digest, 'hex'), encode(d.entry_digest, 'hex'), d.sealed_at) END
+FROM d, sealed_digest sd
+UNION ALL
+SELECT 'beacon', coalesce(d.beacon_at > d.sealed_at, false),
+       CASE WHEN d.beacon IS NULL THEN 'The draw has no beacon value yet.'
+            WHEN d.beacon_at > d.sealed_at
+            THEN format('The beacon value %s (%s) was given at %s, after the seal at %s; it was to come from: %s.',
+                        encode(d.beacon, 'hex'), coalesce(d.beacon_reference, 'no reference given'),
+                        d.beacon_at, d.sealed_at, d.beacon_source)
+            ELSE format('The beacon value was given at %s, not after the seal at %s.', d.beacon_at, d.sealed_at) END
+FROM d WHERE d.sealed
+UNION ALL
+SELECT 'participants', d.revealed AND p.participants = d.participants AND p.tickets = d.tickets_total,
+       CASE WHEN NOT d.revealed THEN d.hidden
+            WHEN p.participants = d.participants AND p.tickets = d.tickets_total
+            THEN format('%s participants holding %s tickets, as recorded when the draw ran.', p.participants, p.tickets)
+            ELSE format('The entries now hold %s participants with %s tickets; the draw recorded %s with %s.',
+                        p.participants, p.tickets, d.participants, d.tickets_total) END
+FROM d, participation p
+UNION ALL
+SELECT 'results', d.revealed AND r.differing = 0,
+       CASE WHEN NOT d.revealed THEN d.hidden
+            WHEN r.differing = 0 THEN format('All %s results match the assignment recomputed from the entries and the prize table.',
+                                             (SELECT count(*) FROM stored))
+            ELSE format('%s result rows differ from the recomputed assignment, first at place %s.',
+                        r.differing, r.first_place) END
+FROM d, result_diff r
+UNION ALL
+SELECT 'messages', d.revealed AND mc.missing = 0 AND mc.found = mc.expected,
+       CASE WHEN NOT d.revealed THEN d.hidden
+            WHEN mc.missing = 0 AND mc.found = mc.expected
+            THEN format('Every one of the %s winners and consoled customers has exactly one message.', mc.expected)
+            ELSE format('There are %s messages for %s results, and %s results have no message of their own.',
+                        mc.found, mc.expected, mc.missing) END
+FROM d, message_check mc;
+END;
+COMMENT ON FUNCTION promo_draw.verify_draw(bigint) IS
+	'recompute a drawn draw in plain SQL with pgcrypto: seed and tickets (a sealed draw: digest and beacon), participants, results and messages; ok = false names what differs';

@@ -30,8 +30,13 @@ CREATE ROLE promo_operator NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO promo_operator;
 GRANT EXECUTE ON FUNCTION
 	promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric, integer,
-	                       integer, boolean, integer[], numeric, bigint, text, text, regprocedure),
+	                       integer, boolean, integer[], numeric, bigint, text, text, regprocedure,
+	                       boolean, text),
 	promo_draw.add_prize(bigint, text, numeric, integer, jsonb),
+	promo_draw.seal_draw(bigint),
+	promo_draw.set_beacon(bigint, bytea, text),
+	promo_draw.draw_among(text, bigint[], jsonb, text, boolean, bigint[], integer, text, text,
+	                      regprocedure),
 	promo_draw.run_draw(bigint),
 	promo_draw.run_due_draws(),
 	promo_draw.cancel_draw(bigint, text),
@@ -66,7 +71,8 @@ GRANT SELECT (draw_id, name, opens_at, closes_at, draw_at, status, partitions,
               milestones, requires_opt_in, default_prize, lose_message, eligibility,
               seed_hash, created_by, created_at, ready_at, drawn_at, participants,
               tickets_total, cancelled_at, cancel_reason, failed_runs, last_error,
-              last_error_at)
+              last_error_at, sealed, beacon_source, entry_digest, sealed_at, beacon,
+              beacon_reference, beacon_at)
 	ON promo_draw.draw TO promo_reporting;
 GRANT SELECT (draw_id, customer_id, tickets, stake, stake_tickets, opted_in)
 	ON promo_draw.entry TO promo_reporting;

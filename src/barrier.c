@@ -39,6 +39,7 @@
 #include "barrier.h"
 #include "promo_draw.h"
 #include "row_access.h"
+#include "seal.h"
 #include "sqlexec.h"
 
 #define LOCK_SUBID_BARRIER	1
@@ -110,6 +111,11 @@ typedef enum DrawColumn
 	DC_SEED,
 	DC_REQUIRED,				/* the columns above are in every version */
 	DC_ELIGIBILITY_IDENTITY = DC_REQUIRED,	/* 0.3.0 */
+	DC_SEALED,					/* 0.3.0 */
+	DC_BEACON_SOURCE,			/* 0.3.0 */
+	DC_ENTRY_DIGEST,			/* 0.3.0 */
+	DC_SEALED_AT,				/* 0.3.0 */
+	DC_BEACON,					/* 0.3.0 */
 	DC_COUNT
 } DrawColumn;
 
@@ -117,7 +123,8 @@ static const char *const draw_column_names[DC_COUNT] = {
 	"status", "name", "opens_at", "closes_at", "draw_at", "ready_at", "partitions",
 	"max_wins_per_customer", "stake_per_ticket", "min_stake", "max_tickets_per_customer",
 	"milestones", "requires_opt_in", "eligibility", "created_by", "default_prize",
-	"lose_message", "seed", "eligibility_identity"
+	"lose_message", "seed", "eligibility_identity", "sealed", "beacon_source",
+	"entry_digest", "sealed_at", "beacon"
 };
 static Oid	draw_columns_relid = InvalidOid;
 static AttrNumber draw_columns[DC_COUNT];
@@ -146,6 +153,22 @@ DrawColumnText(RowAccess *ra, DrawColumn col)
 }
 
 /*
+ * A bytea column of the draw row found, copied, or NULL (also for a column
+ * the database's version of the table does not have yet).
+ */
+static bytea *
+DrawColumnBytea(RowAccess *ra, DrawColumn col)
+{
+	bool		isnull;
+	Datum		d;
+
+	if (draw_columns[col] == InvalidAttrNumber)
+		return NULL;
+	d = DrawColumnValue(ra, col, &isnull);
+	return isnull ? NULL : DatumGetByteaPCopy(d);
+}
+
+/*
  * Read a draw under a fresh snapshot (callers hold the locks that protect
  * what they read).  for_update also locks the draw's row, as FOR NO KEY
  * UPDATE.  An unknown draw is an error.  The state lives in the current
@@ -171,8 +194,16 @@ LoadDraw(int64 draw_id, bool for_update)
 	draw = palloc0(sizeof(DrawState));
 	draw->draw_id = draw_id;
 	status = DrawColumnText(ra, DC_STATUS);
-	draw->status = (strcmp(status, "drawn") == 0) ? DRAW_DRAWN :
-		(strcmp(status, "cancelled") == 0) ? DRAW_CANCELLED : DRAW_OPEN;
+	if (strcmp(status, "open") == 0)
+		draw->status = DRAW_OPEN;
+	else if (strcmp(status, "sealed") == 0)
+		draw->status = DRAW_SEALED;
+	else if (strcmp(status, "drawn") == 0)
+		draw->status = DRAW_DRAWN;
+	else if (strcmp(status, "cancelled") == 0)
+		draw->status = DRAW_CANCELLED;
+	else
+		elog(ERROR, "draw %lld has unknown status \"%s\"", (long long) draw_id, status);
 	draw->name = DrawColumnText(ra, DC_NAME);
 	draw->opens_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_OPENS_AT, &isnull));
 	draw->closes_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_CLOSES_AT, &isnull));
@@ -207,10 +238,30 @@ LoadDraw(int64 draw_id, bool for_update)
 	draw->created_by = DatumGetObjectId(DrawColumnValue(ra, DC_CREATED_BY, &isnull));
 	draw->default_prize = DrawColumnText(ra, DC_DEFAULT_PRIZE);
 	draw->lose_message = DrawColumnText(ra, DC_LOSE_MESSAGE);
-	seed = DatumGetByteaPP(DrawColumnValue(ra, DC_SEED, &isnull));
-	if (isnull || VARSIZE_ANY_EXHDR(seed) != DRAW_SEED_LEN)
-		elog(ERROR, "draw %lld has no valid seed", (long long) draw_id);
-	memcpy(draw->seed, VARDATA_ANY(seed), DRAW_SEED_LEN);
+	if (draw_columns[DC_SEALED] != InvalidAttrNumber)
+		draw->sealed = DatumGetBool(DrawColumnValue(ra, DC_SEALED, &isnull));
+	if (draw->sealed)
+	{
+		bytea	   *digest = DrawColumnBytea(ra, DC_ENTRY_DIGEST);
+
+		draw->beacon_source = DrawColumnText(ra, DC_BEACON_SOURCE);
+		if (digest)
+		{
+			if (VARSIZE_ANY_EXHDR(digest) != DRAW_DIGEST_LEN)
+				elog(ERROR, "draw %lld has no valid entry digest", (long long) draw_id);
+			memcpy(draw->entry_digest, VARDATA_ANY(digest), DRAW_DIGEST_LEN);
+			draw->has_digest = true;
+			draw->sealed_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_SEALED_AT, &isnull));
+		}
+		draw->beacon = DrawColumnBytea(ra, DC_BEACON);
+	}
+	else
+	{
+		seed = DatumGetByteaPP(DrawColumnValue(ra, DC_SEED, &isnull));
+		if (isnull || VARSIZE_ANY_EXHDR(seed) != DRAW_SEED_LEN)
+			elog(ERROR, "draw %lld has no valid seed", (long long) draw_id);
+		memcpy(draw->seed, VARDATA_ANY(seed), DRAW_SEED_LEN);
+	}
 
 	RowAccessClose(ra);
 	return draw;
@@ -228,12 +279,16 @@ DrawClock(void)
 }
 
 /*
- * Is the draw ready to be drawn?  With partitions, when every partition has
- * reported (even before closes_at); without, once closes_at has passed.
+ * Is the draw's ingest over?  With partitions, when every partition has
+ * reported (even before closes_at); without, once closes_at has passed.  A
+ * sealed draw that is ready still needs its seal and its beacon before it
+ * can be drawn.
  */
 bool
 DrawIsReady(DrawState *draw)
 {
+	if (draw->status == DRAW_SEALED)
+		return true;
 	if (draw->status != DRAW_OPEN)
 		return false;
 	if (draw->partitions > 0)
@@ -271,6 +326,31 @@ DrawNotReadyDetail(DrawState *draw)
 	return psprintf("It closes at %s.", timestamptz_to_str(draw->closes_at));
 }
 
+/* Lower-case hex of a digest, for messages. */
+char *
+DigestHex(const uint8 *digest)
+{
+	char	   *hex = palloc(DRAW_DIGEST_LEN * 2 + 1);
+
+	for (int i = 0; i < DRAW_DIGEST_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	return hex;
+}
+
+/* Raise the error for a change to a sealed draw. */
+void
+CheckDrawNotSealed(DrawState *draw)
+{
+	if (draw->status == DRAW_SEALED)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_DRAW_SEALED),
+				 errmsg("draw %lld is sealed", (long long) draw->draw_id),
+				 errdetail("Its entries, prizes and rules were frozen at %s in digest %s.",
+						   timestamptz_to_str(draw->sealed_at),
+						   DigestHex(draw->entry_digest)),
+				 errhint("A sealed draw takes no more tickets, stakes or opt-ins.")));
+}
+
 /* Raise the error for a draw that has been drawn or cancelled. */
 void
 CheckDrawNotFinished(DrawState *draw)
@@ -294,6 +374,8 @@ void
 CheckDrawTakesTickets(DrawState *draw)
 {
 	CheckDrawNotFinished(draw);
+	if (draw->status == DRAW_SEALED)
+		CheckDrawNotSealed(draw);
 	if (DrawIsReady(draw))
 	{
 		if (draw->partitions > 0)
@@ -381,7 +463,7 @@ static SqlPlan set_ready_plan = {
  * applied everything up to the draw time.  Waits for ingest in flight; from
  * then on bets from that partition are refused.  Closing a partition twice
  * is harmless.  Returns true once every partition has reported: the draw is
- * then ready, even before closes_at.
+ * then ready, even before closes_at, and a sealed draw is sealed.
  */
 PG_FUNCTION_INFO_V1(close_partition);
 Datum
@@ -420,6 +502,13 @@ close_partition(PG_FUNCTION_ARGS)
 	ready = DatumGetInt64(SqlValue(0, 1, &isnull)) == draw->partitions;
 	if (ready && !draw->has_ready_at)
 		SqlRun(&set_ready_plan, args, NULL, 0);
+	if (ready && draw->sealed && draw->status == DRAW_OPEN)
+	{
+		uint8		digest[DRAW_DIGEST_LEN];
+
+		/* still under the barrier: every award and stake in flight is in */
+		SealDraw(draw, digest);
+	}
 
 	SPI_finish();
 	PG_RETURN_BOOL(ready);

@@ -16,8 +16,10 @@
 #include "utils/numeric.h"
 
 #define DRAW_SEED_LEN 32
+#define DRAW_DIGEST_LEN 32
 
 #define DRAW_OPEN		'o'
+#define DRAW_SEALED		's'
 #define DRAW_DRAWN		'd'
 #define DRAW_CANCELLED	'c'
 
@@ -25,7 +27,8 @@
 typedef struct DrawState
 {
 	int64		draw_id;
-	char		status;			/* DRAW_OPEN, DRAW_DRAWN or DRAW_CANCELLED */
+	char		status;			/* DRAW_OPEN, DRAW_SEALED, DRAW_DRAWN or
+								 * DRAW_CANCELLED */
 	char	   *name;
 	TimestampTz opens_at;
 	TimestampTz closes_at;
@@ -45,7 +48,13 @@ typedef struct DrawState
 	Oid			created_by;		/* eligibility runs with this role's rights */
 	char	   *default_prize;	/* NULL: customers who win nothing get lost */
 	char	   *lose_message;
-	uint8		seed[DRAW_SEED_LEN];
+	uint8		seed[DRAW_SEED_LEN];	/* zeros for a sealed draw */
+	bool		sealed;			/* a sealed draw (no seed) */
+	char	   *beacon_source;
+	bool		has_digest;		/* sealed: entry_digest is set */
+	uint8		entry_digest[DRAW_DIGEST_LEN];
+	TimestampTz sealed_at;
+	bytea	   *beacon;			/* NULL until set_beacon() */
 } DrawState;
 
 extern void LockDrawIngest(int64 draw_id);
@@ -57,8 +66,10 @@ extern TimestampTz DrawClock(void);
 extern bool DrawIsReady(DrawState *draw);
 extern void CheckDrawTakesTickets(DrawState *draw);
 extern void CheckDrawNotFinished(DrawState *draw);
+extern void CheckDrawNotSealed(DrawState *draw);
 extern void CheckPartitionNumber(DrawState *draw, int32 partition);
 extern void CheckPartitionOpen(DrawState *draw, int32 partition);
 extern char *DrawNotReadyDetail(DrawState *draw);
+extern char *DigestHex(const uint8 *digest);
 
 #endif							/* PROMO_DRAW_BARRIER_H */

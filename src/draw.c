@@ -54,8 +54,10 @@
 
 #include "barrier.h"
 #include "bulk_insert.h"
+#include "draw.h"
 #include "outbox.h"
 #include "promo_draw.h"
+#include "seal.h"
 #include "sqlexec.h"
 #include "ticket.h"
 
@@ -76,16 +78,6 @@ typedef enum DrawOutcome
 	DRAW_BUSY,					/* another session is drawing it (nowait) */
 	DRAW_NOT_READY				/* not ready (when told to skip those) */
 } DrawOutcome;
-
-/* A row of the prize table, with the units not yet given out. */
-typedef struct Prize
-{
-	int64		prize_id;
-	char	   *name;
-	Numeric		value;
-	Datum		payload;		/* jsonb */
-	int32		remaining;
-} Prize;
 
 /* What the draw knows of a customer it met while prizes remained. */
 typedef struct CustomerMark
@@ -147,14 +139,32 @@ static SqlPlan stored_results_plan = {
 static SqlPlan mark_drawn_plan = {
 	"UPDATE promo_draw.draw SET status = 'drawn', drawn_at = pg_catalog.now(), "
 	"participants = $2, tickets_total = $3 "
-	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND status OPERATOR(pg_catalog.=) 'open'",
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND status IN ('open', 'sealed')",
 	3, {INT8OID, INT8OID, NUMERICOID}
 };
 
-static SqlPlan due_draws_plan = {
-	"SELECT draw_id FROM promo_draw.draw "
+/* draws to draw, for tables from before 0.3.0 */
+static SqlPlan due_draws_legacy_plan = {
+	"SELECT draw_id, false FROM promo_draw.draw "
 	"WHERE status OPERATOR(pg_catalog.=) 'open' "
 	"AND draw_at OPERATOR(pg_catalog.<=) pg_catalog.clock_timestamp() "
+	"ORDER BY draw_at, draw_id",
+	0, {InvalidOid}
+};
+
+/*
+ * draws to draw, and sealed draws without partitions to seal (true): those
+ * are sealed as soon as closes_at has passed, so that their digest is out
+ * well before draw_at
+ */
+static SqlPlan due_draws_plan = {
+	"SELECT draw_id, status OPERATOR(pg_catalog.=) 'open' AND sealed FROM promo_draw.draw "
+	"WHERE (status OPERATOR(pg_catalog.=) 'open' AND NOT sealed "
+	"AND draw_at OPERATOR(pg_catalog.<=) pg_catalog.clock_timestamp()) "
+	"OR (status OPERATOR(pg_catalog.=) 'open' AND sealed AND partitions OPERATOR(pg_catalog.=) 0 "
+	"AND closes_at OPERATOR(pg_catalog.<=) pg_catalog.clock_timestamp()) "
+	"OR (status OPERATOR(pg_catalog.=) 'sealed' AND beacon IS NOT NULL "
+	"AND draw_at OPERATOR(pg_catalog.<=) pg_catalog.clock_timestamp()) "
 	"ORDER BY draw_at, draw_id",
 	0, {InvalidOid}
 };
@@ -266,28 +276,33 @@ AskEligibility(DrawRun *run, int64 customer_id)
 	return eligible;
 }
 
-/* Read the prize table, most valuable first. */
-static void
-LoadPrizes(DrawRun *run)
+/*
+ * Read a draw's prize table, most valuable first (ties by prize_id), under
+ * a fresh snapshot.  Needs an SPI connection.
+ */
+Prize *
+LoadPrizes(int64 draw_id, int *nprizes)
 {
-	Datum		arg = Int64GetDatum(run->draw->draw_id);
+	Datum		arg = Int64GetDatum(draw_id);
 	int			n = SqlRunLatest(&prizes_plan, &arg, NULL, 0);
+	Prize	   *prizes = palloc0(sizeof(Prize) * Max(n, 1));
 
-	run->prizes = palloc0(sizeof(Prize) * Max(n, 1));
-	run->nprizes = n;
 	for (int i = 0; i < n; i++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[i];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
 		bool		isnull;
 
-		run->prizes[i].prize_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		run->prizes[i].name = TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull));
-		run->prizes[i].value = DatumGetNumericCopy(SPI_getbinval(tup, desc, 3, &isnull));
-		run->prizes[i].remaining = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
-		run->prizes[i].payload = datumCopy(SPI_getbinval(tup, desc, 5, &isnull), false, -1);
+		prizes[i].prize_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		prizes[i].name = TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull));
+		prizes[i].value = DatumGetNumericCopy(SPI_getbinval(tup, desc, 3, &isnull));
+		prizes[i].quantity = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		prizes[i].remaining = prizes[i].quantity;
+		prizes[i].payload = datumCopy(SPI_getbinval(tup, desc, 5, &isnull), false, -1);
 	}
 	SPI_freetuptable(SPI_tuptable);
+	*nprizes = n;
+	return prizes;
 }
 
 /* The tuple the tickets are sorted as: ticket, customer, rank in their list. */
@@ -488,32 +503,56 @@ MarkCustomer(DrawRun *run, int64 customer_id)
 	return mark;
 }
 
+/* The next ticket of a draw, best first: false after the last. */
+typedef bool (*NextTicket) (void *source, pg_uuid_t *ticket, int64 *customer_id,
+							int32 *rank);
+
+/* The tickets of a seeded draw, as SortTickets sorted them. */
+typedef struct SortedTickets
+{
+	Tuplesortstate *sort;
+	TupleTableSlot *slot;
+} SortedTickets;
+
+/* NextTicket for a seeded draw. */
+static bool
+NextSortedTicket(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
+{
+	SortedTickets *st = (SortedTickets *) source;
+	bool		isnull;
+
+	if (!tuplesort_gettupleslot(st->sort, true, false, st->slot, NULL))
+		return false;
+	*ticket = *DatumGetUUIDP(slot_getattr(st->slot, 1, &isnull));
+	*customer_id = DatumGetInt64(slot_getattr(st->slot, 2, &isnull));
+	*rank = DatumGetInt32(slot_getattr(st->slot, 3, &isnull));
+	return true;
+}
+
 /*
- * Walk the sorted tickets against the prizes.  A ticket equal to the one
- * before it is ignored.  While prizes remain, each eligible ticket takes the
+ * Walk the tickets, best first, against the prizes.  With repeats (seeded
+ * draws), a ticket equal to the one before it is ignored.  While prizes remain, each eligible ticket takes the
  * next prize; afterwards each customer's best ticket (rank 1) brings them
  * their consolation result.
  */
 static void
-WalkTickets(DrawRun *run, Tuplesortstate *sort, TupleDesc sortdesc)
+WalkTickets(DrawRun *run, NextTicket next, void *source, bool repeats)
 {
-	TupleTableSlot *slot = MakeSingleTupleTableSlot(sortdesc, &TTSOpsMinimalTuple);
 	pg_uuid_t	previous;
 	bool		have_previous = false;
 	int64		place = 0;
 	HASH_SEQ_STATUS seq;
 	CustomerMark *mark;
+	pg_uuid_t	ticket;
+	int64		customer_id;
+	int32		rank;
 
 	while (run->next_prize < run->nprizes && run->prizes[run->next_prize].remaining <= 0)
 		run->next_prize++;
 
-	while (tuplesort_gettupleslot(sort, true, false, slot, NULL))
+	while (next(source, &ticket, &customer_id, &rank))
 	{
-		bool		isnull;
-		pg_uuid_t	ticket = *DatumGetUUIDP(slot_getattr(slot, 1, &isnull));
-		int64		customer_id = DatumGetInt64(slot_getattr(slot, 2, &isnull));
-		int32		rank = DatumGetInt32(slot_getattr(slot, 3, &isnull));
-		bool		repeat = have_previous && TicketCmp(&ticket, &previous) == 0;
+		bool		repeat = repeats && have_previous && TicketCmp(&ticket, &previous) == 0;
 		Prize	   *prize;
 
 		place++;
@@ -564,7 +603,6 @@ WalkTickets(DrawRun *run, Tuplesortstate *sort, TupleDesc sortdesc)
 				   run->prizes[run->next_prize].remaining <= 0);
 		}
 	}
-	ExecDropSingleTupleTableSlot(slot);
 
 	/*
 	 * Customers whose best ticket was ignored as a repeat while prizes
@@ -624,8 +662,9 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 		Tuplestorestate *out, TupleDesc outdesc)
 {
 	DrawRun		run;
-	TupleDesc	sortdesc;
-	Tuplesortstate *sort;
+	TupleDesc	sortdesc = NULL;
+	SortedTickets sorted = {NULL, NULL};
+	SealedSort *sealed = NULL;
 	HASHCTL		ctl;
 	Datum		args[3];
 	StringInfoData note;
@@ -657,10 +696,16 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 				 errdetail("%s", DrawNotReadyDetail(run.draw)),
 				 errhint("A draw is ready once closes_at has passed or, with partitions, once every partition has called close_partition().")));
 	}
+	if (run.draw->sealed)
+	{
+		if (skip_unready && run.draw->beacon == NULL)
+			return DRAW_NOT_READY;
+		CheckSealedDrawable(run.draw);
+	}
 
 	if (OidIsValid(run.draw->eligibility))
 		PrepareEligibility(&run);
-	LoadPrizes(&run);
+	run.prizes = LoadPrizes(draw_id, &run.nprizes);
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(int64);
@@ -679,15 +724,31 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 														 JsonString(run.draw->name),
 														 JsonString(run.draw->lose_message)));
 
-	sortdesc = TicketSortDesc();
-	sort = SortTickets(&run, sortdesc);
+	if (run.draw->sealed)
+		sealed = SealedSortBegin(run.draw, run.prizes, run.nprizes, run.sort_mem,
+								 &run.participants, &run.tickets_total);
+	else
+	{
+		sortdesc = TicketSortDesc();
+		sorted.sort = SortTickets(&run, sortdesc);
+		sorted.slot = MakeSingleTupleTableSlot(sortdesc, &TTSOpsMinimalTuple);
+	}
 
 	run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS, 0);
 	run.messages = OutboxOpen();
-	WalkTickets(&run, sort, sortdesc);
+	if (sealed)
+	{
+		WalkTickets(&run, SealedSortNext, sealed, false);
+		SealedSortEnd(sealed);
+	}
+	else
+	{
+		WalkTickets(&run, NextSortedTicket, &sorted, true);
+		ExecDropSingleTupleTableSlot(sorted.slot);
+		tuplesort_end(sorted.sort);
+	}
 	BulkInsertClose(run.results);
 	OutboxClose(run.messages);
-	tuplesort_end(sort);
 	CommandCounterIncrement();
 
 	args[0] = Int64GetDatum(draw_id);
@@ -766,9 +827,30 @@ RecordDrawFailure(int64 draw_id, ErrorData *edata)
 }
 
 /*
+ * Seal a sealed draw without partitions whose closes_at has passed, unless
+ * another session is drawing or cancelling it (it is then tried again on the
+ * next call).  Needs an SPI connection.
+ */
+static void
+SealDueDraw(int64 draw_id)
+{
+	DrawState  *draw;
+	uint8		digest[DRAW_DIGEST_LEN];
+
+	if (!LockDrawRunner(draw_id, true))
+		return;
+	LockDrawBarrier(draw_id);
+	draw = LoadDraw(draw_id, false);
+	if (draw->status == DRAW_OPEN && draw->sealed && DrawIsReady(draw))
+		SealDraw(draw, digest);
+}
+
+/*
  * run_due_draws(): draw every ready draw whose draw_at has passed, for
- * pg_cron to call every minute.  A draw another session is drawing is
- * skipped, and so is one that is not ready yet.  Each draw runs in a
+ * pg_cron to call every minute, and seal every sealed draw without
+ * partitions whose closes_at has passed.  A draw another session is drawing
+ * is skipped, and so is one that is not ready yet or, sealed, has no beacon
+ * yet.  Each draw runs in a
  * subtransaction with an SPI connection of its own: one that fails (say,
  * its eligibility function raises an error) is recorded on its row and does
  * not stop the others, and no draw's memory outlives it (SPI returns to its
@@ -782,18 +864,22 @@ run_due_draws(PG_FUNCTION_ARGS)
 {
 	ResourceOwner owner = CurrentResourceOwner;
 	int64	   *ids;
+	bool	   *to_seal;
 	int			nids;
 	volatile int32 drawn = 0;
 	MemoryContext loopcxt;
 
 	SPI_connect();
-	nids = SqlRun(&due_draws_plan, NULL, NULL, 0);
+	nids = SqlRun(get_attnum(PromoTableOid("draw"), "sealed") != InvalidAttrNumber ?
+				  &due_draws_plan : &due_draws_legacy_plan, NULL, NULL, 0);
 	ids = palloc(sizeof(int64) * Max(nids, 1));
+	to_seal = palloc(sizeof(bool) * Max(nids, 1));
 	for (int i = 0; i < nids; i++)
 	{
 		bool		isnull;
 
 		ids[i] = DatumGetInt64(SqlValue(i, 1, &isnull));
+		to_seal[i] = DatumGetBool(SqlValue(i, 2, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	loopcxt = CurrentMemoryContext;
@@ -807,7 +893,9 @@ run_due_draws(PG_FUNCTION_ARGS)
 		PG_TRY();
 		{
 			SPI_connect();
-			if (RunDraw(ids[i], true, true, NULL, NULL) == DRAW_RAN)
+			if (to_seal[i])
+				SealDueDraw(ids[i]);
+			else if (RunDraw(ids[i], true, true, NULL, NULL) == DRAW_RAN)
 				drawn++;
 			SPI_finish();
 			ReleaseCurrentSubTransaction();
@@ -838,8 +926,9 @@ run_due_draws(PG_FUNCTION_ARGS)
 
 /*
  * cancel_draw(draw_id, reason): cancel a draw that has not been drawn.  It
- * takes no more tickets and will never be drawn; its seed stays secret.
- * Cancelling twice is harmless.
+ * takes no more tickets and will never be drawn; its seed stays secret.  A
+ * sealed draw can be cancelled until its beacon is set, not after: its
+ * outcome is then known.  Cancelling twice is harmless.
  */
 PG_FUNCTION_INFO_V1(cancel_draw);
 Datum
@@ -859,7 +948,14 @@ cancel_draw(PG_FUNCTION_ARGS)
 	draw = LoadDraw(draw_id, true);
 	if (draw->status == DRAW_DRAWN)
 		CheckDrawNotFinished(draw);
-	if (draw->status == DRAW_OPEN)
+	if (draw->beacon != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_BEACON),
+				 errmsg("draw %lld cannot be cancelled: its beacon is set", (long long) draw_id),
+				 errdetail("Its outcome is fixed by its sealed entries and the value of its beacon (%s); it must be drawn.",
+						   draw->beacon_source),
+				 errhint("run_draw() draws it.")));
+	if (draw->status == DRAW_OPEN || draw->status == DRAW_SEALED)
 	{
 		args[0] = Int64GetDatum(draw_id);
 		args[1] = PG_ARGISNULL(1) ? (Datum) 0 : PG_GETARG_DATUM(1);

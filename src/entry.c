@@ -122,7 +122,7 @@ EntrySave(Entries *entries, Entry *entry, bool exists, int64 tickets_before)
 	/* the invariants the table's columns document */
 	if (entry->tickets < 0 || entry->stake_tickets < 0 ||
 		entry->stake_tickets > entry->tickets || entry->nbest > draw->max_wins ||
-		(entry->tickets > 0) != (entry->nbest > 0))
+		(draw->sealed ? entry->nbest != 0 : (entry->tickets > 0) != (entry->nbest > 0)))
 		elog(ERROR, "entry of customer %lld in draw %lld would be inconsistent",
 			 (long long) entry->customer_id, (long long) draw->draw_id);
 
@@ -221,8 +221,9 @@ EntryUpdate(Entries *entries, int64 customer_id, EntryChange change, void *arg)
 
 /*
  * Issue up to n new tickets to an entry, numbered after its existing ones
- * and capped by max_tickets_per_customer.  Only the best stay.  Returns how
- * many were issued.
+ * and capped by max_tickets_per_customer.  Only the best stay; a sealed draw
+ * only counts them (no value exists for its tickets until its beacon).
+ * Returns how many were issued.
  */
 int64
 EntryIssue(DrawState *draw, Entry *entry, int64 n)
@@ -240,6 +241,12 @@ EntryIssue(DrawState *draw, Entry *entry, int64 n)
 				 errdetail("At most %d tickets are issued to a customer in one call.",
 						   ENTRY_MAX_ISSUE),
 				 errhint("Check the stake against stake_per_ticket, or set max_tickets_per_customer.")));
+	if (draw->sealed)
+	{
+		entry->tickets += n;
+		entry->changed = true;
+		return n;
+	}
 
 	TicketMakerStart(&maker, draw->seed, draw->draw_id, entry->customer_id);
 	for (int64 j = 1; j <= n; j++)

@@ -56,6 +56,10 @@
 #define ERRCODE_PD_UNKNOWN_BET			MAKE_SQLSTATE('P','D','0','3','4')
 #define ERRCODE_PD_PLAYTHROUGH_TOO_HIGH	MAKE_SQLSTATE('P','D','0','3','5')
 
+/* sealed draws (PD040 also raised in src/sql/draw_functions.sql) */
+#define ERRCODE_PD_DRAW_SEALED			MAKE_SQLSTATE('P','D','0','4','0')
+#define ERRCODE_PD_BEACON				MAKE_SQLSTATE('P','D','0','4','1')
+
 /* The OIDs of promo_draw's tables and their identity sequences (promo_draw.c) */
 extern Oid	PromoTableOid(const char *name);
 extern Oid	PromoTableIdentitySequence(const char *name);

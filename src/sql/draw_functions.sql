@@ -30,7 +30,9 @@ CREATE FUNCTION promo_draw.create_draw(
 	max_tickets_per_customer bigint DEFAULT NULL,
 	default_prize text DEFAULT NULL,
 	lose_message text DEFAULT 'Better luck next time',
-	eligibility regprocedure DEFAULT NULL)
+	eligibility regprocedure DEFAULT NULL,
+	sealed boolean DEFAULT false,
+	beacon_source text DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -45,8 +47,9 @@ BEGIN
 	IF create_draw.name IS NULL OR create_draw.closes_at IS NULL OR create_draw.opens_at IS NULL
 	   OR create_draw.max_wins_per_customer IS NULL OR create_draw.partitions IS NULL
 	   OR create_draw.requires_opt_in IS NULL OR create_draw.milestones IS NULL
-	   OR create_draw.min_stake IS NULL OR create_draw.lose_message IS NULL THEN
-		RAISE EXCEPTION 'only draw_at, stake_per_ticket, max_tickets_per_customer, default_prize and eligibility may be null'
+	   OR create_draw.min_stake IS NULL OR create_draw.lose_message IS NULL
+	   OR create_draw.sealed IS NULL THEN
+		RAISE EXCEPTION 'only draw_at, stake_per_ticket, max_tickets_per_customer, default_prize, eligibility and beacon_source may be null'
 			USING ERRCODE = 'null_value_not_allowed',
 			      DETAIL = 'NULL means "none" for those; every other setting needs a value.';
 	END IF;
@@ -85,6 +88,19 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			      DETAIL = format('The milestones given were %s.', create_draw.milestones);
 	END IF;
+	IF create_draw.sealed AND create_draw.beacon_source IS NULL THEN
+		RAISE EXCEPTION 'a sealed draw must name its beacon_source'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = 'The public beacon whose value will order the tickets is named in advance, so that nobody can choose among values afterwards.',
+			      HINT = 'For example beacon_source => ''drand quicknet, first round after the seal''.';
+	ELSIF NOT create_draw.sealed AND create_draw.beacon_source IS NOT NULL THEN
+		RAISE EXCEPTION 'only a sealed draw takes a beacon_source'
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'Pass sealed => true as well, or leave beacon_source out.';
+	ELSIF length(create_draw.beacon_source) NOT BETWEEN 1 AND 1000 THEN
+		RAISE EXCEPTION 'a beacon_source must be 1 to 1000 characters long'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	SELECT coalesce(array_agg(DISTINCT m ORDER BY m), '{}') INTO v_milestones
 	FROM unnest(create_draw.milestones) m;
 
@@ -112,18 +128,19 @@ BEGIN
 		END IF;
 	END IF;
 
-	-- the seed goes straight from pg_strong_random() into the row
+	-- the seed goes straight from pg_strong_random() into the row; a sealed
+	-- draw has none
 	INSERT INTO promo_draw.draw (name, opens_at, closes_at, draw_at, partitions,
 		max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer,
 		milestones, requires_opt_in, default_prize, lose_message, eligibility,
-		eligibility_identity, seed, seed_hash, created_by)
+		eligibility_identity, seed, seed_hash, created_by, sealed, beacon_source)
 	SELECT create_draw.name, create_draw.opens_at, create_draw.closes_at,
 		coalesce(create_draw.draw_at, create_draw.closes_at), create_draw.partitions,
 		create_draw.max_wins_per_customer, create_draw.stake_per_ticket, create_draw.min_stake,
 		create_draw.max_tickets_per_customer, v_milestones, create_draw.requires_opt_in,
 		create_draw.default_prize, create_draw.lose_message, create_draw.eligibility,
-		v_identity, s.seed, sha256(s.seed), v_caller
-	FROM promo_draw.new_seed() AS s(seed)
+		v_identity, s.seed, sha256(s.seed), v_caller, create_draw.sealed, create_draw.beacon_source
+	FROM (SELECT CASE WHEN NOT create_draw.sealed THEN promo_draw.new_seed() END) AS s(seed)
 	RETURNING draw.draw_id INTO v_draw_id;
 
 	INSERT INTO promo_draw.partition_mark (draw_id, partition)
@@ -133,8 +150,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric,
-	integer, integer, boolean, integer[], numeric, bigint, text, text, regprocedure) IS
-	'create a prize draw with a fresh secret seed; returns its draw_id';
+	integer, integer, boolean, integer[], numeric, bigint, text, text, regprocedure, boolean, text) IS
+	'create a prize draw, with a fresh secret seed or sealed (ordered by a public beacon after the seal); returns its draw_id';
 
 CREATE FUNCTION promo_draw.add_prize(draw_id bigint, name text, value numeric,
 	quantity integer DEFAULT 1, payload jsonb DEFAULT '{}')
@@ -163,6 +180,12 @@ BEGIN
 			      HINT = 'Its prize table cannot change any more.';
 	ELSIF v.status = 'cancelled' THEN
 		RAISE EXCEPTION 'draw % was cancelled', add_prize.draw_id USING ERRCODE = 'PD005';
+	ELSIF v.status = 'sealed' THEN
+		RAISE EXCEPTION 'draw % is sealed', add_prize.draw_id
+			USING ERRCODE = 'PD040',
+			      DETAIL = format('Its entries, prizes and rules were frozen at %s in digest %s.',
+			                      v.sealed_at, encode(v.entry_digest, 'hex')),
+			      HINT = 'Add prizes before the draw is sealed.';
 	ELSIF v.partitions > 0 AND v.ready_at IS NOT NULL THEN
 		RAISE EXCEPTION 'draw % is closed', add_prize.draw_id
 			USING ERRCODE = 'PD004',
@@ -247,6 +270,118 @@ CREATE FUNCTION promo_draw.cancel_draw(draw_id bigint, reason text DEFAULT NULL)
 COMMENT ON FUNCTION promo_draw.cancel_draw(bigint, text) IS
 	'cancel a draw that has not been drawn: it takes no more tickets and will never be drawn';
 
+CREATE FUNCTION promo_draw.seal_draw(draw_id bigint) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'seal_draw'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.seal_draw(bigint) IS
+	'seal a sealed draw whose ingest is over (run_due_draws and the last close_partition do it too); returns its entry digest';
+
+CREATE FUNCTION promo_draw.set_beacon(draw_id bigint, value bytea, reference text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v promo_draw.draw%ROWTYPE;
+BEGIN
+	IF set_beacon.draw_id IS NULL OR set_beacon.value IS NULL THEN
+		RAISE EXCEPTION 'draw_id and value must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF length(set_beacon.value) NOT BETWEEN 1 AND 1024 THEN
+		RAISE EXCEPTION 'a beacon value must be 1 to 1024 bytes long'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The value given is %s bytes long.', length(set_beacon.value));
+	END IF;
+	-- the row lock orders this with run_draw and cancel_draw
+	SELECT * INTO v FROM promo_draw.draw d
+	WHERE d.draw_id = set_beacon.draw_id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'draw % does not exist', set_beacon.draw_id USING ERRCODE = 'PD001';
+	ELSIF NOT v.sealed THEN
+		RAISE EXCEPTION 'draw % is not a sealed draw', set_beacon.draw_id
+			USING ERRCODE = 'PD041',
+			      DETAIL = 'Its tickets are ordered by its own secret seed, committed to by seed_hash.';
+	ELSIF v.beacon IS NOT NULL THEN
+		RAISE EXCEPTION 'draw % already has its beacon', set_beacon.draw_id
+			USING ERRCODE = 'PD041',
+			      DETAIL = format('It was set at %s (%s); a beacon is taken once.',
+			                      v.beacon_at, coalesce(v.beacon_reference, 'no reference given'));
+	ELSIF v.status = 'cancelled' THEN
+		RAISE EXCEPTION 'draw % was cancelled', set_beacon.draw_id USING ERRCODE = 'PD005';
+	ELSIF v.status <> 'sealed' THEN
+		RAISE EXCEPTION 'draw % is not sealed yet', set_beacon.draw_id
+			USING ERRCODE = 'PD041',
+			      DETAIL = 'A beacon value must be published after the entries are sealed, and this draw still takes entries.',
+			      HINT = 'Wait for the seal (its NOTIFY, or draw.sealed_at), publish the digest, then take the next beacon value.';
+	ELSIF v.sealed_at >= now() THEN
+		RAISE EXCEPTION 'draw % was sealed in this transaction', set_beacon.draw_id
+			USING ERRCODE = 'PD041',
+			      DETAIL = 'Its digest is not published until the seal commits, so no beacon value can come after it yet.',
+			      HINT = 'Commit the seal, publish the digest, then take the next beacon value.';
+	END IF;
+	UPDATE promo_draw.draw d
+	SET beacon = set_beacon.value, beacon_reference = set_beacon.reference,
+	    beacon_at = clock_timestamp()
+	WHERE d.draw_id = set_beacon.draw_id;
+	PERFORM pg_notify('promo_draw',
+		json_build_object('draw_id', set_beacon.draw_id, 'status', 'beacon')::text);
+END
+$$;
+COMMENT ON FUNCTION promo_draw.set_beacon(bigint, bytea, text) IS
+	'give a sealed draw the public beacon value published after its seal, once; the draw can then run';
+
+CREATE FUNCTION promo_draw.draw_among(name text, customer_ids bigint[], prizes jsonb,
+	beacon_source text DEFAULT NULL, sealed boolean DEFAULT true, tickets bigint[] DEFAULT NULL,
+	max_wins_per_customer integer DEFAULT 1, default_prize text DEFAULT NULL,
+	lose_message text DEFAULT 'Better luck next time', eligibility regprocedure DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_draw_id bigint;
+	v_prize jsonb;
+BEGIN
+	IF draw_among.customer_ids IS NULL OR draw_among.prizes IS NULL THEN
+		RAISE EXCEPTION 'customer_ids and prizes must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF cardinality(draw_among.customer_ids) = 0 THEN
+		RAISE EXCEPTION 'draw_among needs at least one customer'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF jsonb_typeof(draw_among.prizes) <> 'array' OR jsonb_array_length(draw_among.prizes) = 0
+	   OR EXISTS (SELECT FROM jsonb_array_elements(draw_among.prizes) p
+	              WHERE jsonb_typeof(p) <> 'object' OR jsonb_typeof(p -> 'name') IS DISTINCT FROM 'string'
+	                 OR jsonb_typeof(p -> 'value') IS DISTINCT FROM 'number'
+	                 OR (p ? 'quantity' AND jsonb_typeof(p -> 'quantity') <> 'number')) THEN
+		RAISE EXCEPTION 'prizes must be a non-empty JSON array of objects with a name and a value'
+			USING ERRCODE = 'invalid_parameter_value',
+			      DETAIL = format('The prizes given were %s.', draw_among.prizes),
+			      HINT = 'For example ''[{"name": "50 free spins", "value": 10, "quantity": 3}]''; quantity and payload are optional.';
+	END IF;
+	-- one ingest partition, closed below: the draw is ready (and sealed) at once
+	v_draw_id := promo_draw.create_draw(draw_among.name,
+		closes_at => now() + interval '1 microsecond', partitions => 1, milestones => '{}',
+		max_wins_per_customer => draw_among.max_wins_per_customer,
+		default_prize => draw_among.default_prize, lose_message => draw_among.lose_message,
+		eligibility => draw_among.eligibility, sealed => draw_among.sealed,
+		beacon_source => draw_among.beacon_source);
+	FOR v_prize IN SELECT p FROM jsonb_array_elements(draw_among.prizes) p LOOP
+		PERFORM promo_draw.add_prize(v_draw_id, v_prize ->> 'name', (v_prize ->> 'value')::numeric,
+			coalesce((v_prize ->> 'quantity')::integer, 1), coalesce(v_prize -> 'payload', '{}'));
+	END LOOP;
+	PERFORM promo_draw.award_tickets(v_draw_id, draw_among.customer_ids, draw_among.tickets);
+	PERFORM promo_draw.close_partition(v_draw_id, 0);
+	RETURN v_draw_id;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.draw_among(text, bigint[], jsonb, text, boolean, bigint[], integer,
+	text, text, regprocedure) IS
+	'a draw among the customers given (one ticket each, or tickets[]), ready at once: sealed by default, so it runs after set_beacon(); returns its draw_id';
+
 CREATE FUNCTION promo_draw.take_notifications(max_count integer DEFAULT 100)
 	RETURNS SETOF promo_draw.notification
 	LANGUAGE sql VOLATILE STRICT SECURITY DEFINER
@@ -284,9 +419,9 @@ CREATE VIEW promo_draw.entry_reveal WITH (security_barrier) AS
 SELECT e.draw_id, e.customer_id, e.tickets, e.best, e.opted_in
 FROM promo_draw.entry e
 JOIN promo_draw.draw d ON d.draw_id = e.draw_id
-WHERE d.status = 'drawn';
+WHERE d.status = 'drawn' OR (d.sealed AND d.status = 'sealed');
 COMMENT ON VIEW promo_draw.entry_reveal IS
-	'customers'' ticket counts and best tickets in drawn draws';
+	'customers'' ticket counts and best tickets in drawn draws, and the frozen ticket counts of sealed draws';
 
 CREATE VIEW promo_draw.draw_summary AS
 SELECT d.draw_id, d.name, d.status, d.opens_at, d.closes_at, d.draw_at, d.drawn_at,
@@ -299,7 +434,8 @@ SELECT d.draw_id, d.name, d.status, d.opens_at, d.closes_at, d.draw_at, d.drawn_
        coalesce(r.lost, 0) AS lost,
        coalesce(r.ineligible, 0) AS ineligible,
        coalesce(r.value_won, 0) AS value_won,
-       d.failed_runs, d.last_error, d.last_error_at
+       d.failed_runs, d.last_error, d.last_error_at,
+       d.sealed, d.sealed_at, d.entry_digest, d.beacon_source, d.beacon_at
 FROM promo_draw.draw d
 LEFT JOIN LATERAL (
 	SELECT count(*) AS participants, sum(e.tickets) AS tickets
@@ -321,7 +457,7 @@ LEFT JOIN LATERAL (
 	WHERE r.draw_id = d.draw_id
 ) r ON true;
 COMMENT ON VIEW promo_draw.draw_summary IS
-	'one row per draw: participants, tickets, prizes on offer and given, outcomes, and failed scheduled runs';
+	'one row per draw: participants, tickets, prizes on offer and given, outcomes, failed scheduled runs, and a sealed draw''s seal and beacon';
 
 CREATE VIEW promo_draw.customer_result AS
 SELECT r.draw_id, d.name AS draw_name, r.customer_id, r.place, r.outcome,
@@ -333,13 +469,22 @@ LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id;
 COMMENT ON VIEW promo_draw.customer_result IS
 	'every draw result with the draw and prize it names; filter by customer_id';
 
+CREATE FUNCTION promo_draw.digest_text(value text) RETURNS bytea
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN CASE WHEN value IS NULL THEN int4send(-1)
+	            ELSE int4send(octet_length(convert_to(value, 'UTF8'))) || convert_to(value, 'UTF8') END;
+COMMENT ON FUNCTION promo_draw.digest_text(text) IS
+	'a text as a sealed draw''s entry digest takes it: int4 length and UTF-8 bytes, NULL as length -1';
+
 /*
  * verify_draw: recompute a drawn draw in plain SQL with pgcrypto, from its
  * revealed seed, its entries and its prize table, independently of the C
  * code that drew it.  The ticket formula (HMAC-SHA256 of draw, customer and
  * ticket number under the seed) and the prize walk are deliberately written
  * a second time here, apart from src/ticket.c and src/draw.c: a check that
- * called the code it checks would prove nothing.  The body is bound when the extension is created, so
+ * called the code it checks would prove nothing.  For a sealed draw the
+ * digest's serialisation and the ticket keys (src/seal.c) are written a
+ * second time the same way; the keys in numeric, which is what defines them.  The body is bound when the extension is created, so
  * it needs no search_path.  The 'ineligible' decisions are taken as
  * recorded (the eligibility function answered at draw time), but each must
  * sit where the draw would have asked: at a would-be winner's first ticket
@@ -353,7 +498,11 @@ BEGIN ATOMIC
 WITH d AS (
 	SELECT q.id AS draw_id, dr.status, dr.max_wins_per_customer AS m, dr.requires_opt_in,
 	       dr.default_prize, dr.participants, dr.tickets_total, dr.seed_hash,
-	       rv.seed
+	       rv.seed, coalesce(dr.sealed, false) AS sealed,
+	       coalesce(rv.seed IS NOT NULL OR (dr.sealed AND dr.status = 'drawn'), false) AS revealed,
+	       CASE WHEN dr.sealed THEN 'The draw has not run yet.' ELSE 'The seed is not revealed.' END AS hidden,
+	       CASE WHEN dr.eligibility IS NOT NULL THEN dr.eligibility_identity END AS eligibility_identity,
+	       dr.beacon_source, dr.entry_digest, dr.sealed_at, dr.beacon, dr.beacon_reference, dr.beacon_at
 	FROM (VALUES (verify_draw.draw_id)) AS q(id)
 	LEFT JOIN promo_draw.draw dr ON dr.draw_id = q.id
 	LEFT JOIN promo_draw.draw_reveal rv ON rv.draw_id = q.id
@@ -379,13 +528,62 @@ ticket_check AS (
 	       min(e.customer_id) FILTER (WHERE e.best IS DISTINCT FROM coalesce(r.best, '{}')) AS first_wrong
 	FROM entries e LEFT JOIN recomputed r ON r.customer_id = e.customer_id
 ),
+participant AS (
+	SELECT e.customer_id, e.tickets
+	FROM d, entries e
+	WHERE e.tickets > 0 AND (e.opted_in OR NOT d.requires_opt_in)
+),
+sealed_digest AS (
+	-- the serialisation of README "Sealed draws", as src/seal.c writes it
+	SELECT sha256(convert_to('promo_draw sealed draw v1', 'UTF8') || int8send(d.draw_id)
+	              || promo_draw.digest_text(d.beacon_source) || int8send(d.m::bigint)
+	              || promo_draw.digest_text(d.default_prize)
+	              || promo_draw.digest_text(d.eligibility_identity)
+	              || int8send(pz.n) || pz.bytes
+	              || coalesce((SELECT string_agg(int8send(p.customer_id) || int8send(p.tickets), ''::bytea
+	                                             ORDER BY p.customer_id)
+	                           FROM participant p), ''::bytea)) AS digest
+	FROM d, LATERAL (
+		SELECT count(*) AS n,
+		       coalesce(string_agg(int8send(p.prize_id) || promo_draw.digest_text(p.name)
+		                           || promo_draw.digest_text(p.value::text) || int8send(p.quantity::bigint),
+		                           ''::bytea ORDER BY p.value DESC, p.prize_id), ''::bytea) AS bytes
+		FROM promo_draw.prize p WHERE p.draw_id = d.draw_id
+	) pz
+	WHERE d.sealed
+),
+sealed_hmac AS (
+	-- h_i for a customer's first min(tickets, max_wins) tickets, x_i its
+	-- first 8 bytes as an unsigned integer
+	SELECT p.customer_id, p.tickets, i AS rank, h,
+	       ('x' || encode(substr(h, 1, 8), 'hex'))::bit(64)::bigint::numeric
+	       + CASE WHEN get_byte(h, 0) >= 128 THEN 18446744073709551616 ELSE 0 END AS x
+	FROM d, participant p, generate_series(1, least(p.tickets, d.m::bigint)) i,
+	     LATERAL hmac(d.entry_digest || int8send(p.customer_id) || int8send(i), d.beacon, 'sha256') h
+	WHERE d.sealed AND d.revealed
+),
+sealed_key AS (
+	-- key_j = sum over i <= j of -ln(u_i) / (n - i + 1), u_i = (2 x_i + 1) / 2^65
+	-- exactly, in numeric as src/seal.c computes it
+	SELECT k.customer_id, encode(substr(k.h, 1, 16), 'hex')::uuid AS ticket, k.rank,
+	       sum(-ln((2 * k.x + 1) * 0.00000000000000000002710505431213761085018632002174854278564453125)
+	           / (k.tickets - k.rank + 1))
+	           OVER (PARTITION BY k.customer_id ORDER BY k.rank) AS key
+	FROM sealed_hmac k
+),
 ordered AS (
 	SELECT e.customer_id, b.ticket, b.rank,
 	       row_number() OVER w AS place,
 	       coalesce(lag(b.ticket) OVER w = b.ticket, false) AS repeat
 	FROM d, entries e, unnest(e.best) WITH ORDINALITY AS b(ticket, rank)
-	WHERE e.tickets > 0 AND (e.opted_in OR NOT d.requires_opt_in)
+	WHERE NOT d.sealed AND e.tickets > 0 AND (e.opted_in OR NOT d.requires_opt_in)
 	WINDOW w AS (ORDER BY b.ticket DESC, e.customer_id)
+	UNION ALL
+	-- a sealed draw: smallest key first, as a drum gives them; no repeats
+	SELECT k.customer_id, k.ticket, k.rank,
+	       row_number() OVER (ORDER BY k.key, k.customer_id, k.rank) AS place,
+	       false AS repeat
+	FROM sealed_key k
 ),
 stored AS (
 	SELECT r.place, r.customer_id, r.ticket, r.prize_id, r.outcome
@@ -444,9 +642,8 @@ result_diff AS (
 	      (SELECT * FROM expected EXCEPT ALL SELECT * FROM stored)) x
 ),
 participation AS (
-	SELECT count(*) AS participants, coalesce(sum(e.tickets), 0) AS tickets
-	FROM d, entries e
-	WHERE e.tickets > 0 AND (e.opted_in OR NOT d.requires_opt_in)
+	SELECT count(*) AS participants, coalesce(sum(p.tickets), 0) AS tickets
+	FROM participant p
 ),
 messages AS (
 	SELECT n.customer_id, n.kind
@@ -463,7 +660,9 @@ message_check AS (
 )
 SELECT 'drawn', coalesce(d.status = 'drawn', false),
        CASE WHEN d.status IS NULL THEN format('There is no draw %s.', d.draw_id)
+            WHEN d.status = 'drawn' AND d.sealed THEN 'The sealed draw has run.'
             WHEN d.status = 'drawn' THEN 'The draw has run and its seed is revealed.'
+            WHEN d.sealed THEN format('The sealed draw is %s: it has not run, so nothing can be verified yet.', d.status)
             ELSE format('The draw is %s: its seed is still secret, so nothing can be verified yet.', d.status) END
 FROM d
 UNION ALL
@@ -471,33 +670,51 @@ SELECT 'seed', coalesce(digest(d.seed, 'sha256') = d.seed_hash, false),
        CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
             WHEN digest(d.seed, 'sha256') = d.seed_hash THEN 'sha256(seed) equals the seed_hash published when the draw was created.'
             ELSE 'sha256(seed) does not equal the published seed_hash.' END
-FROM d
+FROM d WHERE NOT d.sealed
 UNION ALL
 SELECT 'tickets', d.seed IS NOT NULL AND t.wrong = 0,
        CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
             WHEN t.wrong = 0 THEN format('The best tickets of all %s entries match the tickets recomputed from the seed.', t.checked)
             ELSE format('%s of %s entries hold best tickets that the seed does not give, customer %s first.',
                         t.wrong, t.checked, t.first_wrong) END
-FROM d, ticket_check t
+FROM d, ticket_check t WHERE NOT d.sealed
 UNION ALL
-SELECT 'participants', d.seed IS NOT NULL AND p.participants = d.participants AND p.tickets = d.tickets_total,
-       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+SELECT 'digest', d.entry_digest IS NOT NULL AND sd.digest = d.entry_digest,
+       CASE WHEN d.entry_digest IS NULL THEN 'The draw is not sealed yet.'
+            WHEN sd.digest = d.entry_digest
+            THEN format('The entries, prizes and rules give the digest %s, published when the draw was sealed at %s.',
+                        encode(d.entry_digest, 'hex'), d.sealed_at)
+            ELSE format('The entries, prizes and rules now give the digest %s, not the %s sealed at %s: something changed after the seal.',
+                        encode(sd.digest, 'hex'), encode(d.entry_digest, 'hex'), d.sealed_at) END
+FROM d, sealed_digest sd
+UNION ALL
+SELECT 'beacon', coalesce(d.beacon_at > d.sealed_at, false),
+       CASE WHEN d.beacon IS NULL THEN 'The draw has no beacon value yet.'
+            WHEN d.beacon_at > d.sealed_at
+            THEN format('The beacon value %s (%s) was given at %s, after the seal at %s; it was to come from: %s.',
+                        encode(d.beacon, 'hex'), coalesce(d.beacon_reference, 'no reference given'),
+                        d.beacon_at, d.sealed_at, d.beacon_source)
+            ELSE format('The beacon value was given at %s, not after the seal at %s.', d.beacon_at, d.sealed_at) END
+FROM d WHERE d.sealed
+UNION ALL
+SELECT 'participants', d.revealed AND p.participants = d.participants AND p.tickets = d.tickets_total,
+       CASE WHEN NOT d.revealed THEN d.hidden
             WHEN p.participants = d.participants AND p.tickets = d.tickets_total
             THEN format('%s participants holding %s tickets, as recorded when the draw ran.', p.participants, p.tickets)
             ELSE format('The entries now hold %s participants with %s tickets; the draw recorded %s with %s.',
                         p.participants, p.tickets, d.participants, d.tickets_total) END
 FROM d, participation p
 UNION ALL
-SELECT 'results', d.seed IS NOT NULL AND r.differing = 0,
-       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+SELECT 'results', d.revealed AND r.differing = 0,
+       CASE WHEN NOT d.revealed THEN d.hidden
             WHEN r.differing = 0 THEN format('All %s results match the assignment recomputed from the entries and the prize table.',
                                              (SELECT count(*) FROM stored))
             ELSE format('%s result rows differ from the recomputed assignment, first at place %s.',
                         r.differing, r.first_place) END
 FROM d, result_diff r
 UNION ALL
-SELECT 'messages', d.seed IS NOT NULL AND mc.missing = 0 AND mc.found = mc.expected,
-       CASE WHEN d.seed IS NULL THEN 'The seed is not revealed.'
+SELECT 'messages', d.revealed AND mc.missing = 0 AND mc.found = mc.expected,
+       CASE WHEN NOT d.revealed THEN d.hidden
             WHEN mc.missing = 0 AND mc.found = mc.expected
             THEN format('Every one of the %s winners and consoled customers has exactly one message.', mc.expected)
             ELSE format('There are %s messages for %s results, and %s results have no message of their own.',
@@ -505,4 +722,4 @@ SELECT 'messages', d.seed IS NOT NULL AND mc.missing = 0 AND mc.found = mc.expec
 FROM d, message_check mc;
 END;
 COMMENT ON FUNCTION promo_draw.verify_draw(bigint) IS
-	'recompute a drawn draw in plain SQL with pgcrypto: seed, tickets, participants, results and messages; ok = false names what differs';
+	'recompute a drawn draw in plain SQL with pgcrypto: seed and tickets (a sealed draw: digest and beacon), participants, results and messages; ok = false names what differs';

@@ -24,6 +24,7 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.stake_tickets(numeric, numeric),
 	promo_draw.calling_role(),
 	promo_draw.verify_draw(bigint),
+	promo_draw.digest_text(text),
 	promo_draw.normalize_code(text),
 	promo_draw.code_label(text, bigint),
 	promo_draw.random_code(integer),
