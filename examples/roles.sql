@@ -69,7 +69,8 @@ TO promo_reporting;
 GRANT SELECT (draw_id, name, opens_at, closes_at, draw_at, status, partitions,
               max_wins_per_customer, stake_per_ticket, min_stake, max_tickets_per_customer,
               milestones, requires_opt_in, default_prize, lose_message, eligibility,
-              seed_hash, created_by, created_at, ready_at, drawn_at, participants,
+              eligibility_identity, seed_hash, created_by, created_at, ready_at, drawn_at,
+              participants,
               tickets_total, cancelled_at, cancel_reason, failed_runs, last_error,
               last_error_at, sealed, beacon_source, entry_digest, sealed_at, beacon,
               beacon_reference, beacon_at)

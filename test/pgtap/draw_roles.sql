@@ -8,7 +8,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(31);
+SELECT plan(39);
 \ir ../../examples/roles.sql
 -- this test's outbox starts empty (rolled back at the end)
 DELETE FROM promo_draw.notification;
@@ -102,6 +102,34 @@ SELECT is((SELECT bool_and(ok) FROM promo_draw.verify_draw(current_setting('pdte
 SELECT is((SELECT count(*) FROM promo_draw.customer_result
            WHERE draw_id = current_setting('pdtest.draw')::bigint), 5::bigint,
 	'reporting reads every customer''s result');
+RESET ROLE;
+
+-- sealed draws: the operator seals and gives beacons; nobody else does
+SET LOCAL ROLE promo_operator;
+SELECT lives_ok($$SELECT set_config('pdtest.sealed',
+	promo_draw.draw_among('Roles, sealed', '{1,2}', '[{"name": "Cap", "value": 1}]',
+	                      beacon_source => 'a lottery')::text, true)$$,
+	'the operator draws among customers, sealed');
+SELECT lives_ok($$SELECT promo_draw.seal_draw(current_setting('pdtest.sealed')::bigint)$$,
+	'the operator seals');
+SELECT throws_ok($$SELECT promo_draw.set_beacon(current_setting('pdtest.sealed')::bigint, '\x01')$$,
+	'PD041', NULL, 'the operator may give a beacon (here refused only because the seal has not committed)');
+RESET ROLE;
+SET LOCAL ROLE promo_app;
+SELECT throws_ok($$SELECT promo_draw.set_beacon(current_setting('pdtest.sealed')::bigint, '\x01')$$,
+	'42501', NULL, 'the application gives no beacon');
+SELECT throws_ok($$SELECT promo_draw.seal_draw(current_setting('pdtest.sealed')::bigint)$$,
+	'42501', NULL, 'nor seals');
+SELECT throws_ok($$SELECT promo_draw.draw_among('x', '{1}', '[{"name": "a", "value": 1}]', 'b')$$,
+	'42501', NULL, 'nor draws among customers');
+RESET ROLE;
+SET LOCAL ROLE promo_reporting;
+SELECT is((SELECT length(entry_digest) FROM promo_draw.draw
+           WHERE draw_id = current_setting('pdtest.sealed')::bigint), 32,
+	'reporting reads the entry digest, to publish it');
+SELECT is((SELECT sum(tickets) FROM promo_draw.entry_reveal
+           WHERE draw_id = current_setting('pdtest.sealed')::bigint), 2::numeric,
+	'and the sealed ticket counts, which hold no secret');
 RESET ROLE;
 
 -- and PUBLIC, with schema access, still writes nothing
