@@ -71,7 +71,8 @@ ISOLATION = \
 	stake_close \
 	codes_concurrent \
 	bonus_concurrent \
-	maintenance_rewrite
+	maintenance_rewrite \
+	sealed_award_seal
 REGRESS_OPTS = --inputdir=test
 ISOLATION_OPTS = --inputdir=test/isolation
 
