@@ -1,6 +1,7 @@
 -- The main job: a week's promotion run end to end, as an operator would,
 -- with a readable report: a prize draw fed by a stream of bets, a welcome
--- code with a limit, an instant-win calendar and a wagering bonus.  Run by
+-- code with a limit, an instant-win calendar, a wagering bonus and a sealed
+-- Bonus Time draw.  Run by
 -- tools/run demo on a throwaway cluster.
 \set ON_ERROR_STOP 1
 \set QUIET 1
@@ -229,4 +230,39 @@ SELECT payout_rate, promo_draw.playthrough_expected_balance(20, 10, payout_rate)
        s.mean_balance AS simulated_mean, s.clear_rate, s.p05_balance, s.p95_balance
 FROM (VALUES (0.96), (0.97), (0.98)) r(payout_rate),
      LATERAL promo_draw.simulate_playthrough(20, 10, payout_rate, 1, 100000, 2.5, 2026) s;
+\echo
+
+\echo
+\echo '-- 12. Bonus Time, sealed: a draw among the 1,000 biggest stakers of the week,'
+\echo '--     one ticket per 100.00 staked, that nobody, the operator included, can'
+\echo '--     predict: there is no seed; the order comes from a public beacon value'
+\echo '--     published after the entries are sealed'
+SELECT promo_draw.draw_among('Bonus Time', array_agg(customer_id ORDER BY customer_id),
+         '[{"name": "100 free spins", "value": 20, "quantity": 10},
+           {"name": "VIP weekend", "value": 2500}]',
+         beacon_source => 'drand quicknet: the first round after the seal',
+         tickets => array_agg(greatest(1, floor(stake / 100))::bigint ORDER BY customer_id)) AS bonus_time
+FROM (SELECT customer_id, stake FROM promo_draw.entry WHERE draw_id = :draw
+      ORDER BY stake DESC, customer_id LIMIT 1000) top \gset
+\echo 'sealed: the digest below is published now, before any beacon value exists'
+SELECT status, participants, tickets, sealed_at IS NOT NULL AS sealed, encode(entry_digest, 'hex') AS entry_digest,
+       beacon_source
+FROM promo_draw.draw_summary WHERE draw_id = :bonus_time;
+\echo 'before the beacon the draw cannot run:'
+DO $$
+BEGIN
+	PERFORM promo_draw.run_draw((SELECT max(draw_id) FROM promo_draw.draw));
+EXCEPTION WHEN SQLSTATE 'PD041' THEN
+	RAISE WARNING 'run_draw refused (PD041): %', SQLERRM;
+END
+$$;
+\echo 'the beacon publishes its next round; the operator takes it (this demo has no'
+\echo 'network, so a fixed value stands for the round):'
+SELECT promo_draw.set_beacon(:bonus_time, sha256('drand quicknet round 12345678'), 'drand quicknet round 12345678');
+SELECT r.place, r.customer_id, r.prize, e.tickets AS tickets_held
+FROM promo_draw.run_draw(:bonus_time) r
+JOIN promo_draw.entry e ON e.draw_id = :bonus_time AND e.customer_id = r.customer_id
+WHERE r.outcome = 'won' ORDER BY r.place;
+\echo 'anyone can check it in SQL: the digest, the beacon, every result and message'
+SELECT check_name, ok, detail FROM promo_draw.verify_draw(:bonus_time);
 \echo
