@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: run_draw over 1,000,000 customers (1 to 3 tickets each) with
-# 1,000 prizes, results and notifications included, against
+# 1,000 prizes, results and notifications included, seeded and sealed (the
+# same ticket counts, ordered by a beacon), against
 #   - the plain-SQL draw: row_number() over the best tickets joined to the
 #     prize list, inserted into a results table with the same primary key;
 #   - the floor: CREATE TABLE AS copying the entries.
@@ -48,6 +49,25 @@ SQL
 	q -c "CHECKPOINT"
 	echo "run_draw $(timed "SELECT count(*) FROM promo_draw.run_draw($clone);")" >>"$results"
 
+	# the same entries in a sealed draw: sealed and given its beacon
+	# (not timed), then drawn
+	sealed=$(q <<SQL
+SET client_min_messages = warning;
+SELECT promo_draw.create_draw('run_draw bench, sealed', now() + interval '1 day', partitions => 1,
+                              milestones => '{}', sealed => true, beacon_source => 'bench') AS d \gset
+INSERT INTO promo_draw.entry (draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in)
+SELECT :d, customer_id, tickets, stake, stake_tickets, '{}', opted_in
+FROM promo_draw.entry WHERE draw_id = $SOURCE;
+INSERT INTO promo_draw.prize (draw_id, name, value, quantity, payload)
+SELECT :d, name, value, quantity, payload FROM promo_draw.prize WHERE draw_id = $SOURCE;
+SELECT promo_draw.close_partition(:d, 0) \g /dev/null
+SELECT :d;
+SQL
+)
+	q -c "SELECT promo_draw.set_beacon($sealed, sha256('bench round $run'))" >/dev/null
+	q -c "CHECKPOINT"
+	echo "run_draw_sealed $(timed "SELECT count(*) FROM promo_draw.run_draw($sealed);")" >>"$results"
+
 	q -c "TRUNCATE bench.plain_result; CHECKPOINT"
 	echo "plain_sql $(timed "INSERT INTO bench.plain_result
 SELECT $SOURCE, t.place, t.customer_id, t.ticket, u.prize_id,
@@ -68,12 +88,14 @@ floor=$(median floor "$results")
 echo
 echo "$CUSTOMERS customers, 1,000 prizes; median of $RUNS runs; work_mem = $WORK_MEM"
 printf '%-34s %10s %9s %9s %16s\n' query ms "x plain" "x floor" "peak RssAnon kB"
-for name in run_draw plain_sql floor; do
+for name in run_draw run_draw_sealed plain_sql floor; do
 	ms=$(median "$name" "$results")
 	awk -v n="$name" -v ms="$ms" -v plain="$plain" -v floor="$floor" -v peak="$(peak "$name" "$results")" \
 		'BEGIN { printf "%-34s %10.1f %9.2f %9.2f %16s\n", n, ms, ms / plain, ms / floor, peak }'
 done
 echo "an idle backend's RssAnon: $(peak idle "$results") kB"
-echo "target: run_draw <= 1.0 x plain_sql; peak memory within work_mem plus a small constant"
+sealed=$(median run_draw_sealed "$results")
+awk -v s="$sealed" -v d="$draw" 'BEGIN { printf "sealed run_draw / seeded run_draw: %.2f\n", s / d }'
+echo "target: run_draw <= 1.0 x plain_sql; sealed no slower than seeded; peak memory within work_mem plus a small constant"
 rm -f "$results"
 q -c "DROP TABLE IF EXISTS bench.floor, bench.plain_result"

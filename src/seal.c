@@ -70,6 +70,10 @@
 #include "utils/tuplesort.h"
 #include "utils/typcache.h"
 
+#ifdef USE_OPENSSL
+#include <openssl/evp.h>
+#endif
+
 #include "promo_draw.h"
 #include "seal.h"
 #include "sqlexec.h"
@@ -313,14 +317,127 @@ CheckSealedDrawable(DrawState *draw)
 				 errhint("Call set_beacon() with that value once it is published.")));
 }
 
-/* Makes the keys of a sealed draw's tickets. */
+/*
+ * Makes the h_i of a sealed draw's tickets: HMAC-SHA256 under the beacon of
+ * entry_digest || int8 customer || int8 i.  With OpenSSL (every Debian
+ * build), the hash states after the key's inner pad and the digest, and
+ * after its outer pad, are computed once and copied for every ticket: two
+ * SHA-256 blocks a ticket instead of four, and no key set-up.  Elsewhere it
+ * is pg_hmac.  verify_draw computes the same values with pgcrypto.
+ */
 typedef struct KeyMaker
 {
+#ifdef USE_OPENSSL
+	EVP_MD_CTX *inner;			/* after (key ^ ipad) || entry_digest */
+	EVP_MD_CTX *outer;			/* after (key ^ opad) */
+	EVP_MD_CTX *work;
+	MemoryContextCallback cleanup;
+#else
 	pg_hmac_ctx *hmac;
 	const uint8 *beacon;
 	size_t		beaconlen;
+#endif
 	uint8		message[DRAW_DIGEST_LEN + 16];
 } KeyMaker;
+
+/* Report a failure of the hash implementation. */
+static void
+KeyFailed(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INTERNAL_ERROR),
+			 errmsg("could not compute a ticket key")));
+}
+
+#ifdef USE_OPENSSL
+/* Free the OpenSSL contexts of a KeyMaker, with the memory it lives in. */
+static void
+KeyMakerCleanup(void *arg)
+{
+	KeyMaker   *km = (KeyMaker *) arg;
+
+	EVP_MD_CTX_free(km->inner);
+	EVP_MD_CTX_free(km->outer);
+	EVP_MD_CTX_free(km->work);
+	km->inner = km->outer = km->work = NULL;
+}
+#endif
+
+/*
+ * Start making h_i under a beacon for an entry digest.  The maker is freed
+ * with the memory context it is allocated in.
+ */
+static KeyMaker *
+KeyMakerStart(const uint8 *beacon, size_t beaconlen, const uint8 *digest)
+{
+	KeyMaker   *km = palloc0(sizeof(KeyMaker));
+
+	memcpy(km->message, digest, DRAW_DIGEST_LEN);
+#ifdef USE_OPENSSL
+	{
+		uint8		key[64];
+		uint8		pad[64];
+
+		/* a key longer than a block is hashed first, as HMAC says */
+		memset(key, 0, sizeof(key));
+		if (beaconlen > sizeof(key))
+		{
+			pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+
+			if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
+				pg_cryptohash_update(ctx, beacon, beaconlen) < 0 ||
+				pg_cryptohash_final(ctx, key, 32) < 0)
+				KeyFailed();
+			pg_cryptohash_free(ctx);
+		}
+		else
+			memcpy(key, beacon, beaconlen);
+
+		km->inner = EVP_MD_CTX_new();
+		km->outer = EVP_MD_CTX_new();
+		km->work = EVP_MD_CTX_new();
+		km->cleanup.func = KeyMakerCleanup;
+		km->cleanup.arg = km;
+		MemoryContextRegisterResetCallback(CurrentMemoryContext, &km->cleanup);
+		if (km->inner == NULL || km->outer == NULL || km->work == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+		for (int i = 0; i < 64; i++)
+			pad[i] = key[i] ^ 0x36;
+		if (EVP_DigestInit_ex(km->inner, EVP_sha256(), NULL) != 1 ||
+			EVP_DigestUpdate(km->inner, pad, 64) != 1 ||
+			EVP_DigestUpdate(km->inner, digest, DRAW_DIGEST_LEN) != 1)
+			KeyFailed();
+		for (int i = 0; i < 64; i++)
+			pad[i] = key[i] ^ 0x5c;
+		if (EVP_DigestInit_ex(km->outer, EVP_sha256(), NULL) != 1 ||
+			EVP_DigestUpdate(km->outer, pad, 64) != 1)
+			KeyFailed();
+	}
+#else
+	km->hmac = pg_hmac_create(PG_SHA256);
+	if (km->hmac == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	km->beacon = beacon;
+	km->beaconlen = beaconlen;
+#endif
+	return km;
+}
+
+/* Release what KeyMakerStart took. */
+static void
+KeyMakerEnd(KeyMaker *km)
+{
+#ifdef USE_OPENSSL
+	KeyMakerCleanup(km);
+#else
+	pg_hmac_free(km->hmac);
+	km->hmac = NULL;
+#endif
+}
 
 /* h_i for customer c's ticket i. */
 static void
@@ -332,12 +449,24 @@ KeyHmac(KeyMaker *km, int64 customer_id, int64 i, uint8 *h)
 	memcpy(km->message + DRAW_DIGEST_LEN, &be, 8);
 	be = pg_hton64((uint64) i);
 	memcpy(km->message + DRAW_DIGEST_LEN + 8, &be, 8);
+#ifdef USE_OPENSSL
+	{
+		uint8		inner[32];
+
+		if (EVP_MD_CTX_copy_ex(km->work, km->inner) != 1 ||
+			EVP_DigestUpdate(km->work, km->message + DRAW_DIGEST_LEN, 16) != 1 ||
+			EVP_DigestFinal_ex(km->work, inner, NULL) != 1 ||
+			EVP_MD_CTX_copy_ex(km->work, km->outer) != 1 ||
+			EVP_DigestUpdate(km->work, inner, 32) != 1 ||
+			EVP_DigestFinal_ex(km->work, h, NULL) != 1)
+			KeyFailed();
+	}
+#else
 	if (pg_hmac_init(km->hmac, km->beacon, km->beaconlen) < 0 ||
 		pg_hmac_update(km->hmac, km->message, sizeof(km->message)) < 0 ||
 		pg_hmac_final(km->hmac, h, 32) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not compute a ticket key: %s", pg_hmac_error(km->hmac))));
+		KeyFailed();
+#endif
 }
 
 /* x_i: the first 8 bytes of h_i, unsigned big-endian. */
@@ -405,24 +534,27 @@ ExactKey(KeyMaker *km, int64 customer_id, int32 j, int64 n)
 	return DatumGetNumeric(key);
 }
 
-/* One ticket as it comes out of the sort. */
+/*
+ * One ticket as it comes out of the sort.  Its value (the first 16 bytes of
+ * its h) is not sorted along: it is computed again when the ticket is
+ * handed out, which costs less than carrying it through a sort that spills.
+ */
 typedef struct SortedTicket
 {
 	double		key;
 	int64		customer_id;
 	int32		rank;
 	int64		tickets;
-	pg_uuid_t	ticket;
 	Numeric		exact;			/* set when compared in numeric */
 } SortedTicket;
 
 /* The columns of the sort, in SortedTicket's order. */
-#define SEALED_SORT_COLS 5
+#define SEALED_SORT_COLS 4
 
 struct SealedSort
 {
 	DrawState  *draw;
-	KeyMaker	km;
+	KeyMaker   *km;
 	Tuplesortstate *sort;
 	TupleDesc	desc;
 	TupleTableSlot *slot;
@@ -455,7 +587,7 @@ SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets)
 		uint8		h[32];
 		Datum	   *values = ss->slot->tts_values;
 
-		KeyHmac(&ss->km, customer_id, j, h);
+		KeyHmac(ss->km, customer_id, j, h);
 		key += ExpDouble(KeyBits(h)) / (double) (tickets - j + 1);
 
 		ExecClearTuple(ss->slot);
@@ -463,7 +595,6 @@ SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets)
 		values[1] = Int64GetDatum(customer_id);
 		values[2] = Int32GetDatum(j);
 		values[3] = Int64GetDatum(tickets);
-		values[4] = UUIDPGetDatum((pg_uuid_t *) h);
 		memset(ss->slot->tts_isnull, 0, SEALED_SORT_COLS * sizeof(bool));
 		ExecStoreVirtualTuple(ss->slot);
 		tuplesort_puttupleslot(ss->sort, ss->slot);
@@ -497,21 +628,14 @@ SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes, int sort_mem,
 	CheckSealedDrawable(draw);
 	ss->draw = draw;
 	ss->max_wins = draw->max_wins;
-	ss->km.hmac = pg_hmac_create(PG_SHA256);
-	if (ss->km.hmac == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	ss->km.beacon = (const uint8 *) VARDATA_ANY(draw->beacon);
-	ss->km.beaconlen = VARSIZE_ANY_EXHDR(draw->beacon);
-	memcpy(ss->km.message, draw->entry_digest, DRAW_DIGEST_LEN);
+	ss->km = KeyMakerStart((const uint8 *) VARDATA_ANY(draw->beacon),
+						   VARSIZE_ANY_EXHDR(draw->beacon), draw->entry_digest);
 
 	ss->desc = CreateTemplateTupleDesc(SEALED_SORT_COLS);
 	TupleDescInitEntry(ss->desc, 1, "key", FLOAT8OID, -1, 0);
 	TupleDescInitEntry(ss->desc, 2, "customer_id", INT8OID, -1, 0);
 	TupleDescInitEntry(ss->desc, 3, "rank", INT4OID, -1, 0);
 	TupleDescInitEntry(ss->desc, 4, "tickets", INT8OID, -1, 0);
-	TupleDescInitEntry(ss->desc, 5, "ticket", UUIDOID, -1, 0);
 	ops[0] = lookup_type_cache(FLOAT8OID, TYPECACHE_LT_OPR)->lt_opr;
 	ops[1] = lookup_type_cache(INT8OID, TYPECACHE_LT_OPR)->lt_opr;
 	ops[2] = lookup_type_cache(INT4OID, TYPECACHE_LT_OPR)->lt_opr;
@@ -578,7 +702,7 @@ FlushRun(SealedSort *ss)
 		{
 			SortedTicket *t = &ss->run[i];
 
-			t->exact = ExactKey(&ss->km, t->customer_id, t->rank, t->tickets);
+			t->exact = ExactKey(ss->km, t->customer_id, t->rank, t->tickets);
 		}
 		qsort(ss->run, ss->nrun, sizeof(SortedTicket), SortedTicketCmp);
 		MemoryContextSwitchTo(old);
@@ -603,6 +727,7 @@ bool
 SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
 {
 	SealedSort *ss = (SealedSort *) source;
+	uint8		h[32];
 
 	while (ss->nextout >= ss->nout)
 	{
@@ -625,7 +750,6 @@ SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
 		t.customer_id = DatumGetInt64(slot_getattr(ss->slot, 2, &isnull));
 		t.rank = DatumGetInt32(slot_getattr(ss->slot, 3, &isnull));
 		t.tickets = DatumGetInt64(slot_getattr(ss->slot, 4, &isnull));
-		t.ticket = *DatumGetUUIDP(slot_getattr(ss->slot, 5, &isnull));
 		t.exact = NULL;
 
 		/* a ticket far from the run before it ends that run */
@@ -641,9 +765,10 @@ SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
 		ss->run[ss->nrun++] = t;
 	}
 
-	*ticket = ss->out[ss->nextout].ticket;
 	*customer_id = ss->out[ss->nextout].customer_id;
 	*rank = ss->out[ss->nextout].rank;
+	KeyHmac(ss->km, *customer_id, *rank, h);
+	memcpy(ticket->data, h, UUID_LEN);
 	ss->nextout++;
 	return true;
 }
@@ -654,6 +779,6 @@ SealedSortEnd(SealedSort *ss)
 {
 	tuplesort_end(ss->sort);
 	ExecDropSingleTupleTableSlot(ss->slot);
-	pg_hmac_free(ss->km.hmac);
+	KeyMakerEnd(ss->km);
 	MemoryContextDelete(ss->tiecxt);
 }

@@ -206,3 +206,16 @@ SELECT bool_and(ok) AS verifies FROM verify_draw(:s);
 -- an unsealed draw takes no beacon and is not sealed
 SELECT * FROM error_of(format($$SELECT set_beacon(%s, '\x01')$$, :s));
 SELECT * FROM error_of(format($$SELECT seal_draw(%s)$$, :s));
+
+-- beacons of any length up to 1024 bytes: HMAC hashes a key longer than a
+-- block (64 bytes) first; verify_draw (pgcrypto) agrees with the draw
+CREATE TABLE promo_test.long_beacon AS
+SELECT n, draw_among('Beacon of ' || n || ' bytes', '{1,2,3,4,5}',
+                     '[{"name": "a", "value": 1, "quantity": 2}]', 'b',
+                     max_wins_per_customer => 2, tickets => '{1,2,3,4,5}') AS draw_id
+FROM (VALUES (1), (64), (65), (1024)) b(n);
+SELECT count(set_beacon(draw_id, decode(repeat('ab', n), 'hex'))) AS beacons FROM promo_test.long_beacon;
+SELECT n AS beacon_bytes, (SELECT count(*) FROM run_draw(draw_id)) AS results
+FROM promo_test.long_beacon ORDER BY n;
+SELECT n AS beacon_bytes, (SELECT bool_and(ok) FROM verify_draw(draw_id)) AS verifies
+FROM promo_test.long_beacon ORDER BY n;
