@@ -5,7 +5,8 @@
 #   - the plain-SQL draw: row_number() over the best tickets joined to the
 #     prize list, inserted into a results table with the same primary key;
 #   - the floor: CREATE TABLE AS copying the entries.
-# Each is run 3 times after a CHECKPOINT; medians are reported.  The peak
+# Each is run 3 times after a CHECKPOINT (seeded and sealed in turns);
+# medians are reported.  The peak
 # private memory of the backend (bench/lib.sh) is compared with work_mem.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -30,43 +31,40 @@ SQL
 )
 WORK_MEM=$(q -c "SHOW work_mem")
 
+# clone_source SEALED: a ready draw holding the source's entries and prizes,
+# sealed (its beacon not yet set) or seeded; prints its id
+clone_source() {
+	q <<SQL
+SET client_min_messages = warning;
+SELECT promo_draw.create_draw('run_draw bench', now() + interval '1 day', partitions => 1,
+                              milestones => '{}', sealed => $1,
+                              beacon_source => CASE WHEN $1 THEN 'the bench' END) AS d \gset
+INSERT INTO promo_draw.entry (draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in)
+SELECT :d, customer_id, tickets, stake, stake_tickets, CASE WHEN $1 THEN '{}' ELSE best END, opted_in
+FROM promo_draw.entry WHERE draw_id = $SOURCE;
+INSERT INTO promo_draw.prize (draw_id, name, value, quantity, payload)
+SELECT :d, name, value, quantity, payload FROM promo_draw.prize WHERE draw_id = $SOURCE;
+SELECT promo_draw.close_partition(:d, 0) \g /dev/null
+SELECT :d;
+SQL
+}
+
 results=$(mktemp)
 echo "idle $(timed "SELECT 1;")" >>"$results"
 for run in $(seq "$RUNS"); do
-	clone=$(q <<SQL
-SET client_min_messages = warning;
-SELECT promo_draw.create_draw('run_draw bench', now() + interval '1 day', partitions => 1,
-                              milestones => '{}') AS d \gset
-INSERT INTO promo_draw.entry (draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in)
-SELECT :d, customer_id, tickets, stake, stake_tickets, best, opted_in
-FROM promo_draw.entry WHERE draw_id = $SOURCE;
-INSERT INTO promo_draw.prize (draw_id, name, value, quantity, payload)
-SELECT :d, name, value, quantity, payload FROM promo_draw.prize WHERE draw_id = $SOURCE;
-SELECT promo_draw.close_partition(:d, 0) \g /dev/null
-SELECT :d;
-SQL
-)
-	q -c "CHECKPOINT"
-	echo "run_draw $(timed "SELECT count(*) FROM promo_draw.run_draw($clone);")" >>"$results"
-
-	# the same entries in a sealed draw: sealed and given its beacon
-	# (not timed), then drawn
-	sealed=$(q <<SQL
-SET client_min_messages = warning;
-SELECT promo_draw.create_draw('run_draw bench, sealed', now() + interval '1 day', partitions => 1,
-                              milestones => '{}', sealed => true, beacon_source => 'bench') AS d \gset
-INSERT INTO promo_draw.entry (draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in)
-SELECT :d, customer_id, tickets, stake, stake_tickets, '{}', opted_in
-FROM promo_draw.entry WHERE draw_id = $SOURCE;
-INSERT INTO promo_draw.prize (draw_id, name, value, quantity, payload)
-SELECT :d, name, value, quantity, payload FROM promo_draw.prize WHERE draw_id = $SOURCE;
-SELECT promo_draw.close_partition(:d, 0) \g /dev/null
-SELECT :d;
-SQL
-)
+	# the same entries seeded and sealed (sealed and given its beacon, not
+	# timed); which goes first alternates, so neither always follows the
+	# other's writes
+	seeded=$(clone_source false)
+	sealed=$(clone_source true)
 	q -c "SELECT promo_draw.set_beacon($sealed, sha256('bench round $run'))" >/dev/null
-	q -c "CHECKPOINT"
-	echo "run_draw_sealed $(timed "SELECT count(*) FROM promo_draw.run_draw($sealed);")" >>"$results"
+	if [ $((run % 2)) -eq 1 ]; then order="$seeded $sealed"; else order="$sealed $seeded"; fi
+	for d in $order; do
+		name=run_draw
+		[ "$d" = "$sealed" ] && name=run_draw_sealed
+		q -c "CHECKPOINT"
+		echo "$name $(timed "SELECT count(*) FROM promo_draw.run_draw($d);")" >>"$results"
+	done
 
 	q -c "TRUNCATE bench.plain_result; CHECKPOINT"
 	echo "plain_sql $(timed "INSERT INTO bench.plain_result

@@ -137,35 +137,36 @@ DrawColumnValue(RowAccess *ra, DrawColumn col, bool *isnull)
 }
 
 /*
- * A text column of the draw row found, copied, or NULL (also for a column
- * the database's version of the table does not have yet).
+ * A column of the draw row found, or false when it is NULL or the
+ * database's version of the table does not have it yet.
  */
+static bool
+DrawColumnPresent(RowAccess *ra, DrawColumn col, Datum *value)
+{
+	bool		isnull;
+
+	if (draw_columns[col] == InvalidAttrNumber)
+		return false;
+	*value = DrawColumnValue(ra, col, &isnull);
+	return !isnull;
+}
+
+/* A text column of the draw row found, copied, or NULL (see above). */
 static char *
 DrawColumnText(RowAccess *ra, DrawColumn col)
 {
-	bool		isnull;
 	Datum		d;
 
-	if (draw_columns[col] == InvalidAttrNumber)
-		return NULL;
-	d = DrawColumnValue(ra, col, &isnull);
-	return isnull ? NULL : TextDatumGetCString(d);
+	return DrawColumnPresent(ra, col, &d) ? TextDatumGetCString(d) : NULL;
 }
 
-/*
- * A bytea column of the draw row found, copied, or NULL (also for a column
- * the database's version of the table does not have yet).
- */
+/* A bytea column of the draw row found, copied, or NULL (see above). */
 static bytea *
 DrawColumnBytea(RowAccess *ra, DrawColumn col)
 {
-	bool		isnull;
 	Datum		d;
 
-	if (draw_columns[col] == InvalidAttrNumber)
-		return NULL;
-	d = DrawColumnValue(ra, col, &isnull);
-	return isnull ? NULL : DatumGetByteaPCopy(d);
+	return DrawColumnPresent(ra, col, &d) ? DatumGetByteaPCopy(d) : NULL;
 }
 
 /*
@@ -238,8 +239,7 @@ LoadDraw(int64 draw_id, bool for_update)
 	draw->created_by = DatumGetObjectId(DrawColumnValue(ra, DC_CREATED_BY, &isnull));
 	draw->default_prize = DrawColumnText(ra, DC_DEFAULT_PRIZE);
 	draw->lose_message = DrawColumnText(ra, DC_LOSE_MESSAGE);
-	if (draw_columns[DC_SEALED] != InvalidAttrNumber)
-		draw->sealed = DatumGetBool(DrawColumnValue(ra, DC_SEALED, &isnull));
+	draw->sealed = DrawColumnPresent(ra, DC_SEALED, &d) && DatumGetBool(d);
 	if (draw->sealed)
 	{
 		bytea	   *digest = DrawColumnBytea(ra, DC_ENTRY_DIGEST);

@@ -534,22 +534,19 @@ ExactKey(KeyMaker *km, int64 customer_id, int32 j, int64 n)
 	return DatumGetNumeric(key);
 }
 
-/*
- * One ticket as it comes out of the sort.  Its value (the first 16 bytes of
- * its h) is not sorted along: it is computed again when the ticket is
- * handed out, which costs less than carrying it through a sort that spills.
- */
+/* One ticket as it comes out of the sort. */
 typedef struct SortedTicket
 {
 	double		key;
 	int64		customer_id;
 	int32		rank;
 	int64		tickets;
+	pg_uuid_t	ticket;			/* the first 16 bytes of its h */
 	Numeric		exact;			/* set when compared in numeric */
 } SortedTicket;
 
 /* The columns of the sort, in SortedTicket's order. */
-#define SEALED_SORT_COLS 4
+#define SEALED_SORT_COLS 5
 
 struct SealedSort
 {
@@ -595,6 +592,7 @@ SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets)
 		values[1] = Int64GetDatum(customer_id);
 		values[2] = Int32GetDatum(j);
 		values[3] = Int64GetDatum(tickets);
+		values[4] = UUIDPGetDatum((pg_uuid_t *) h);
 		memset(ss->slot->tts_isnull, 0, SEALED_SORT_COLS * sizeof(bool));
 		ExecStoreVirtualTuple(ss->slot);
 		tuplesort_puttupleslot(ss->sort, ss->slot);
@@ -636,6 +634,7 @@ SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes, int sort_mem,
 	TupleDescInitEntry(ss->desc, 2, "customer_id", INT8OID, -1, 0);
 	TupleDescInitEntry(ss->desc, 3, "rank", INT4OID, -1, 0);
 	TupleDescInitEntry(ss->desc, 4, "tickets", INT8OID, -1, 0);
+	TupleDescInitEntry(ss->desc, 5, "ticket", UUIDOID, -1, 0);
 	ops[0] = lookup_type_cache(FLOAT8OID, TYPECACHE_LT_OPR)->lt_opr;
 	ops[1] = lookup_type_cache(INT8OID, TYPECACHE_LT_OPR)->lt_opr;
 	ops[2] = lookup_type_cache(INT4OID, TYPECACHE_LT_OPR)->lt_opr;
@@ -727,7 +726,6 @@ bool
 SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
 {
 	SealedSort *ss = (SealedSort *) source;
-	uint8		h[32];
 
 	while (ss->nextout >= ss->nout)
 	{
@@ -750,6 +748,7 @@ SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
 		t.customer_id = DatumGetInt64(slot_getattr(ss->slot, 2, &isnull));
 		t.rank = DatumGetInt32(slot_getattr(ss->slot, 3, &isnull));
 		t.tickets = DatumGetInt64(slot_getattr(ss->slot, 4, &isnull));
+		t.ticket = *DatumGetUUIDP(slot_getattr(ss->slot, 5, &isnull));
 		t.exact = NULL;
 
 		/* a ticket far from the run before it ends that run */
@@ -765,10 +764,9 @@ SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
 		ss->run[ss->nrun++] = t;
 	}
 
+	*ticket = ss->out[ss->nextout].ticket;
 	*customer_id = ss->out[ss->nextout].customer_id;
 	*rank = ss->out[ss->nextout].rank;
-	KeyHmac(ss->km, *customer_id, *rank, h);
-	memcpy(ticket->data, h, UUID_LEN);
 	ss->nextout++;
 	return true;
 }

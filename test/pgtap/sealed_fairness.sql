@@ -92,10 +92,6 @@ SELECT is((SELECT count(*) FROM promo_draw.draw d, LATERAL promo_draw.verify_dra
           0::bigint, 'a sample of the sealed draws verifies');
 
 -- leave the database as we found it
-DELETE FROM promo_draw.notification WHERE draw_id IN (SELECT draw_id FROM promo_draw.draw WHERE name LIKE 'sealed fairness %');
-DELETE FROM promo_draw.result WHERE draw_id IN (SELECT draw_id FROM promo_draw.draw WHERE name LIKE 'sealed fairness %');
-DELETE FROM promo_draw.entry WHERE draw_id IN (SELECT draw_id FROM promo_draw.draw WHERE name LIKE 'sealed fairness %');
-DELETE FROM promo_draw.partition_mark WHERE draw_id IN (SELECT draw_id FROM promo_draw.draw WHERE name LIKE 'sealed fairness %');
-DELETE FROM promo_draw.prize WHERE draw_id IN (SELECT draw_id FROM promo_draw.draw WHERE name LIKE 'sealed fairness %');
-DELETE FROM promo_draw.draw WHERE name LIKE 'sealed fairness %';
+\set draws 'sealed fairness %'
+\ir include/delete_draws.sql
 SELECT * FROM finish();

@@ -219,3 +219,15 @@ SELECT n AS beacon_bytes, (SELECT count(*) FROM run_draw(draw_id)) AS results
 FROM promo_test.long_beacon ORDER BY n;
 SELECT n AS beacon_bytes, (SELECT bool_and(ok) FROM verify_draw(draw_id)) AS verifies
 FROM promo_test.long_beacon ORDER BY n;
+
+-- eligibility and a lose message in a sealed draw: asked only of would-be
+-- winners; ineligible customers get no prize and no message; verifies
+CREATE FUNCTION promo_test.not_even(customer bigint) RETURNS boolean
+LANGUAGE sql AS $$ SELECT customer % 2 = 1 $$;
+SELECT draw_among('Sealed with a rule', ARRAY(SELECT generate_series(1, 12)::bigint),
+                  '[{"name": "Spins", "value": 5, "quantity": 4}]', 'b',
+                  eligibility => 'promo_test.not_even(bigint)', lose_message => 'Next week!') AS e \gset
+SELECT set_beacon(:e, sha256('r1'));
+SELECT place, customer_id, outcome FROM run_draw(:e) ORDER BY place;
+SELECT kind, count(*) FROM notification WHERE draw_id = :e GROUP BY kind ORDER BY kind;
+SELECT bool_and(ok) AS verifies FROM verify_draw(:e);
