@@ -337,7 +337,7 @@ DigestHex(const uint8 *digest)
 	return hex;
 }
 
-/* Raise the error for a change to a sealed draw. */
+/* Raise the error for a change to a draw that is sealed. */
 void
 CheckDrawNotSealed(DrawState *draw)
 {
@@ -374,8 +374,7 @@ void
 CheckDrawTakesTickets(DrawState *draw)
 {
 	CheckDrawNotFinished(draw);
-	if (draw->status == DRAW_SEALED)
-		CheckDrawNotSealed(draw);
+	CheckDrawNotSealed(draw);
 	if (DrawIsReady(draw))
 	{
 		if (draw->partitions > 0)

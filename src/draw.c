@@ -139,7 +139,8 @@ static SqlPlan stored_results_plan = {
 static SqlPlan mark_drawn_plan = {
 	"UPDATE promo_draw.draw SET status = 'drawn', drawn_at = pg_catalog.now(), "
 	"participants = $2, tickets_total = $3 "
-	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND status IN ('open', 'sealed')",
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 "
+	"AND (status OPERATOR(pg_catalog.=) 'open' OR status OPERATOR(pg_catalog.=) 'sealed')",
 	3, {INT8OID, INT8OID, NUMERICOID}
 };
 
