@@ -204,7 +204,9 @@ LoadDraw(int64 draw_id, bool for_update)
 	else if (strcmp(status, "cancelled") == 0)
 		draw->status = DRAW_CANCELLED;
 	else
-		elog(ERROR, "draw %lld has unknown status \"%s\"", (long long) draw_id, status);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("draw %lld has unknown status \"%s\"", (long long) draw_id, status)));
 	draw->name = DrawColumnText(ra, DC_NAME);
 	draw->opens_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_OPENS_AT, &isnull));
 	draw->closes_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_CLOSES_AT, &isnull));
@@ -248,7 +250,9 @@ LoadDraw(int64 draw_id, bool for_update)
 		if (digest)
 		{
 			if (VARSIZE_ANY_EXHDR(digest) != DRAW_DIGEST_LEN)
-				elog(ERROR, "draw %lld has no valid entry digest", (long long) draw_id);
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("draw %lld has no valid entry digest", (long long) draw_id)));
 			memcpy(draw->entry_digest, VARDATA_ANY(digest), DRAW_DIGEST_LEN);
 			draw->has_digest = true;
 			draw->sealed_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_SEALED_AT, &isnull));
@@ -259,7 +263,9 @@ LoadDraw(int64 draw_id, bool for_update)
 	{
 		seed = DatumGetByteaPP(DrawColumnValue(ra, DC_SEED, &isnull));
 		if (isnull || VARSIZE_ANY_EXHDR(seed) != DRAW_SEED_LEN)
-			elog(ERROR, "draw %lld has no valid seed", (long long) draw_id);
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("draw %lld has no valid seed", (long long) draw_id)));
 		memcpy(draw->seed, VARDATA_ANY(seed), DRAW_SEED_LEN);
 	}
 
