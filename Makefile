@@ -4,8 +4,9 @@
 # Everyone else: tools/run test (installs packages, builds, starts a
 # throwaway cluster and runs every suite), as README.md explains.
 
-EXTENSION = promo_draw
-EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+EXTENSION = promo_draw promo_draw_proxy
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" promo_draw.control)
+PROXY_VERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" promo_draw_proxy.control)
 
 MODULE_big = promo_draw
 OBJS = \
@@ -34,20 +35,33 @@ SQL_PIECES = \
 	src/sql/aggregates.sql \
 	src/sql/draw_tables.sql \
 	src/sql/draw_functions.sql \
+	src/sql/verify.sql \
 	src/sql/stake.sql \
 	src/sql/claim.sql \
 	src/sql/codes.sql \
 	src/sql/instant_win.sql \
 	src/sql/bonus.sql \
+	src/sql/shards.sql \
 	src/sql/privileges.sql
 
+# promo_draw_proxy, for the proxy database of a sharded deployment; it
+# shares verify_draw with promo_draw.
+PROXY_PIECES = \
+	proxy/sql/schema.sql \
+	proxy/sql/routing.sql \
+	proxy/sql/draws.sql \
+	src/sql/verify.sql \
+	proxy/sql/codes.sql \
+	proxy/sql/customers.sql \
+	proxy/sql/privileges.sql
+
 # Released install scripts and the upgrade scripts are kept as they are;
-# the current install script is built.
+# the current install scripts are built.
 DATA = \
-	$(EXTENSION)--0.1.0.sql \
-	$(EXTENSION)--0.1.0--0.2.0.sql \
-	$(EXTENSION)--0.2.0--0.3.0.sql
-DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+	promo_draw--0.1.0.sql \
+	promo_draw--0.1.0--0.2.0.sql \
+	promo_draw--0.2.0--0.3.0.sql
+DATA_built = promo_draw--$(EXTVERSION).sql promo_draw_proxy--$(PROXY_VERSION).sql
 
 REGRESS = \
 	install \
@@ -82,7 +96,7 @@ PROVE_TESTS = test/t/*.pl
 PGTAP_TESTS = $(sort $(wildcard test/pgtap/*.sql))
 PGTAP_DB ?= promo
 
-EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql
+EXTRA_CLEAN = $(DATA_built)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -93,8 +107,15 @@ ifeq ($(with_ssl),openssl)
 SHLIB_LINK += -lcrypto
 endif
 
-$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PIECES) $(EXTENSION).control
-	cat $(SQL_PIECES) > $@
+# verify_draw reads these relations: promo_draw's own on a single node, and
+# on the proxy functions that read them from every shard (src/sql/verify.sql)
+VERIFY_RELATIONS = draw draw_reveal entry_reveal prize result notification
+
+promo_draw--$(EXTVERSION).sql: $(SQL_PIECES) promo_draw.control
+	cat $(SQL_PIECES) | sed $(foreach r,$(VERIFY_RELATIONS),-e 's/@$(r)@/promo_draw.$(r)/g') > $@
+
+promo_draw_proxy--$(PROXY_VERSION).sql: $(PROXY_PIECES) promo_draw_proxy.control
+	cat $(PROXY_PIECES) | sed $(foreach r,$(VERIFY_RELATIONS),-e 's/@$(r)@/promo_draw_proxy.$(r)_of(verify_draw.draw_id)/g') > $@
 
 # One suite at a time, against a running server (PGHOST/PGPORT): the
 # harness calls these so that one failing suite does not hide the others.
@@ -110,7 +131,7 @@ installcheck-pgtap:
 
 # A release tarball of the committed tree, named after the control file's
 # version: make dist -> promo_draw-<version>.tar.gz
-DISTNAME = $(EXTENSION)-$(EXTVERSION)
+DISTNAME = promo_draw-$(EXTVERSION)
 .PHONY: dist
 dist:
 	git archive --format=tar.gz --prefix=$(DISTNAME)/ -o $(DISTNAME).tar.gz HEAD

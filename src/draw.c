@@ -144,6 +144,12 @@ static SqlPlan mark_drawn_plan = {
 	3, {INT8OID, INT8OID, NUMERICOID}
 };
 
+/* the node number of a shard of a sharded deployment */
+static SqlPlan shard_node_plan = {
+	"SELECT node::text FROM promo_draw.shard_node",
+	0, {InvalidOid}
+};
+
 /* draws to draw, for tables from before 0.3.0 */
 static SqlPlan due_draws_legacy_plan = {
 	"SELECT draw_id, false FROM promo_draw.draw "
@@ -652,6 +658,36 @@ ReturnStoredResults(DrawRun *run)
 	SPI_cursor_close(portal);
 }
 
+/* Raise the error of a draw that is not ready to be drawn. */
+static void
+ReportDrawNotReady(DrawState *draw)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PD_DRAW_NOT_READY),
+			 errmsg("draw %lld is not ready", (long long) draw->draw_id),
+			 errdetail("%s", DrawNotReadyDetail(draw)),
+			 errhint("A draw is ready once closes_at has passed or, with partitions, once every partition has called close_partition().")));
+}
+
+/*
+ * A shard of a sharded deployment (promo_draw.shard_node has its row) draws
+ * only through the proxy, which merges every shard's tickets: a draw of one
+ * shard's customers alone would not be the draw.
+ */
+static void
+CheckNotShard(const char *what)
+{
+	Oid			relid = get_relname_relid("shard_node", get_rel_namespace(PromoTableOid("draw")));
+
+	if (OidIsValid(relid) && SqlRun(&shard_node_plan, NULL, NULL, 0) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_SHARDED),
+				 errmsg("this database is shard %s of a sharded deployment",
+						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
+				 errdetail("%s draws the customers of every shard together, so it runs on the proxy.", what),
+				 errhint("Call it on the proxy database, where promo_draw_proxy is installed.")));
+}
+
 /*
  * Draw one draw, or return its stored results if it was drawn already.
  * out, if not NULL, receives run_draw's rows.  nowait skips a draw another
@@ -691,11 +727,7 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	{
 		if (skip_unready)
 			return DRAW_NOT_READY;
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_DRAW_NOT_READY),
-				 errmsg("draw %lld is not ready", (long long) draw_id),
-				 errdetail("%s", DrawNotReadyDetail(run.draw)),
-				 errhint("A draw is ready once closes_at has passed or, with partitions, once every partition has called close_partition().")));
+		ReportDrawNotReady(run.draw);
 	}
 	if (run.draw->sealed)
 	{
@@ -797,6 +829,7 @@ run_draw(PG_FUNCTION_ARGS)
 	MemoryContextSwitchTo(old);
 
 	SPI_connect();
+	CheckNotShard("run_draw()");
 	RunDraw(PG_GETARG_INT64(0), false, false, rsinfo->setResult, rsinfo->setDesc);
 	SPI_finish();
 	return (Datum) 0;
@@ -871,6 +904,7 @@ run_due_draws(PG_FUNCTION_ARGS)
 	MemoryContext loopcxt;
 
 	SPI_connect();
+	CheckNotShard("run_due_draws()");
 	nids = SqlRun(get_attnum(PromoTableOid("draw"), "sealed") != InvalidAttrNumber ?
 				  &due_draws_plan : &due_draws_legacy_plan, NULL, NULL, 0);
 	ids = palloc(sizeof(int64) * Max(nids, 1));
@@ -968,4 +1002,79 @@ cancel_draw(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	PG_RETURN_VOID();
+}
+
+/*
+ * shard_draw_begin(draw_id): on a shard, before the proxy reads the draw's
+ * tickets or writes its results.  Takes the draw's runner lock and its
+ * barrier (waiting for ingest in flight) to the end of the transaction and
+ * returns 'drawn' if the draw has been drawn on this shard, else 'ready';
+ * a draw that cannot be drawn raises the error run_draw would.
+ */
+PG_FUNCTION_INFO_V1(shard_draw_begin);
+Datum
+shard_draw_begin(PG_FUNCTION_ARGS)
+{
+	int64		draw_id;
+	DrawState  *draw;
+	const char *state = "ready";
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	draw_id = PG_GETARG_INT64(0);
+	SPI_connect();
+	LockDrawRunner(draw_id, false);
+	LockDrawBarrier(draw_id);
+	draw = LoadDraw(draw_id, true);
+	if (draw->status == DRAW_DRAWN)
+		state = "drawn";
+	else
+	{
+		CheckDrawNotFinished(draw);
+		if (draw->sealed)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("draw %lld is sealed, and sealed draws are not sharded", (long long) draw_id)));
+		if (!DrawIsReady(draw))
+			ReportDrawNotReady(draw);
+	}
+	SPI_finish();
+	PG_RETURN_TEXT_P(cstring_to_text(state));
+}
+
+/*
+ * shard_ineligible(draw_id, customer_ids): the customers of the array that
+ * the draw's eligibility function finds not eligible (NULL counts as not
+ * eligible), asked as run_draw asks: as the role that created the draw.
+ * Empty for a draw without an eligibility function.
+ */
+PG_FUNCTION_INFO_V1(shard_ineligible);
+Datum
+shard_ineligible(PG_FUNCTION_ARGS)
+{
+	DrawRun		run;
+	Datum	   *customers;
+	Datum	   *refused;
+	int			n;
+	int			nrefused = 0;
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	CHECK_ARG_NOT_NULL(fcinfo, 1, "customer_ids");
+	customers = ArrayArgument(fcinfo, 1, "customer_ids", INT8OID, &n);
+	refused = palloc(sizeof(Datum) * Max(n, 1));
+	memset(&run, 0, sizeof(run));
+	SPI_connect();
+	run.draw = LoadDraw(PG_GETARG_INT64(0), false);
+	if (OidIsValid(run.draw->eligibility))
+	{
+		PrepareEligibility(&run);
+		for (int i = 0; i < n; i++)
+		{
+			if (!AskEligibility(&run, DatumGetInt64(customers[i])))
+				refused[nrefused++] = customers[i];
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	SPI_finish();
+	PG_RETURN_ARRAYTYPE_P(construct_array(refused, nrefused, INT8OID, sizeof(int64),
+										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

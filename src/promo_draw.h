@@ -60,6 +60,9 @@
 #define ERRCODE_PD_DRAW_SEALED			MAKE_SQLSTATE('P','D','0','4','0')
 #define ERRCODE_PD_BEACON				MAKE_SQLSTATE('P','D','0','4','1')
 
+/* sharded deployments (PD050 also raised by promo_draw_proxy) */
+#define ERRCODE_PD_SHARDED				MAKE_SQLSTATE('P','D','0','5','0')
+
 /* The OIDs of promo_draw's tables and their identity sequences (promo_draw.c) */
 extern Oid	PromoTableOid(const char *name);
 extern Oid	PromoTableIdentitySequence(const char *name);

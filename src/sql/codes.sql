@@ -31,7 +31,7 @@ COMMENT ON TABLE promo_draw.promo_code IS
 CREATE TABLE promo_draw.code_shard (
 	code text NOT NULL,
 	shard integer NOT NULL,
-	capacity bigint NOT NULL CHECK (capacity > 0),
+	capacity bigint NOT NULL CHECK (capacity >= 0),
 	used bigint NOT NULL DEFAULT 0,
 	PRIMARY KEY (code, shard),
 	CHECK (used BETWEEN 0 AND capacity)
