@@ -1214,6 +1214,22 @@ $$;
 COMMENT ON FUNCTION promo_draw.shard_put_codes(text[], timestamptz, timestamptz, jsonb) IS
 	'copy single-use codes made on node 0 to this node, with no place of their own: a redeemer here borrows it';
 
+CREATE FUNCTION promo_draw.shard_redeem(code text, customer_id bigint)
+RETURNS SETOF promo_draw.redemption
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- no row, rather than an error, when this node's part of the limit is
+	-- used up: the proxy then borrows room, and keeps its connection
+	RETURN QUERY SELECT * FROM promo_draw.redeem(code, customer_id);
+EXCEPTION WHEN SQLSTATE 'PD014' THEN
+	RETURN;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.shard_redeem(text, bigint) IS
+	'redeem on this node, or return no row when its part of the code''s limit is used up';
+
 CREATE FUNCTION promo_draw.shard_lend_code_room(code text, wanted bigint, transfer_id uuid, to_node integer)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
@@ -1364,6 +1380,7 @@ REVOKE EXECUTE ON FUNCTION
 	promo_draw.shard_draw_results(bigint),
 	promo_draw.shard_put_code(text, timestamptz, timestamptz, bigint, jsonb, bigint),
 	promo_draw.shard_put_codes(text[], timestamptz, timestamptz, jsonb),
+	promo_draw.shard_redeem(text, bigint),
 	promo_draw.shard_lend_code_room(text, bigint, uuid, integer),
 	promo_draw.shard_accept_code_room(text, uuid, bigint, integer),
 	promo_draw.shard_code_transfers(text),

@@ -140,17 +140,16 @@ BEGIN
 	END IF;
 	v_node := promo_draw_proxy.node_of(redeem.customer_id);
 	LOOP
-		BEGIN
-			SELECT * INTO r FROM promo_draw_proxy.redeem_on(v_node, redeem.code, redeem.customer_id);
+		SELECT * INTO r FROM promo_draw_proxy.redeem_on(v_node, redeem.code, redeem.customer_id);
+		IF FOUND THEN
 			RETURN r;
-		EXCEPTION WHEN SQLSTATE 'PD014' THEN
-			-- this node's part is used up: borrow, or refuse when no node has room
-			IF promo_draw_proxy.borrow_code_room(redeem.code, v_node) = 0 THEN
-				RAISE EXCEPTION 'promotion code % is exhausted', promo_draw.normalize_code(redeem.code)
-					USING ERRCODE = 'PD014',
-					      DETAIL = 'No node has a place left under its limit.';
-			END IF;
-		END;
+		END IF;
+		-- this node's part is used up: borrow, or refuse when no node has room
+		IF promo_draw_proxy.borrow_code_room(redeem.code, v_node) = 0 THEN
+			RAISE EXCEPTION 'promotion code % is exhausted', upper(btrim(redeem.code))
+				USING ERRCODE = 'PD014',
+				      DETAIL = 'No node has a place left under its limit.';
+		END IF;
 	END LOOP;
 END
 $$;

@@ -135,6 +135,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	v_total bigint := 0;
+	v_nodes integer := promo_draw_proxy.nodes();
+	v_modular boolean := promo_draw_proxy.modular();
 	r record;
 BEGIN
 	-- arguments node 0 would refuse are sent there whole, for its error
@@ -144,7 +146,7 @@ BEGIN
 		RETURN promo_draw_proxy.award_tickets_on(0, award_tickets.draw_id, customer_ids, counts);
 	END IF;
 	FOR r IN
-		SELECT promo_draw_proxy.node_of(x.c) AS node, array_agg(x.c ORDER BY x.i) AS customers,
+		SELECT promo_draw_proxy.node_of(x.c, v_nodes, v_modular) AS node, array_agg(x.c ORDER BY x.i) AS customers,
 		       CASE WHEN counts IS NOT NULL THEN array_agg(x.n ORDER BY x.i) END AS counts
 		FROM unnest(customer_ids, coalesce(counts, customer_ids)) WITH ORDINALITY AS x(c, n, i)
 		GROUP BY 1 ORDER BY 1
@@ -166,6 +168,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	v_total bigint := 0;
+	v_nodes integer := promo_draw_proxy.nodes();
+	v_modular boolean := promo_draw_proxy.modular();
 	r record;
 BEGIN
 	IF record_stakes.draw_id IS NULL OR customer_ids IS NULL OR amounts IS NULL
@@ -178,7 +182,7 @@ BEGIN
 	END IF;
 	-- each node gets its customers' bets in the order of the batch
 	FOR r IN
-		SELECT promo_draw_proxy.node_of(x.c) AS node, array_agg(x.c ORDER BY x.i) AS customers,
+		SELECT promo_draw_proxy.node_of(x.c, v_nodes, v_modular) AS node, array_agg(x.c ORDER BY x.i) AS customers,
 		       array_agg(x.a ORDER BY x.i) AS amounts,
 		       CASE WHEN ats IS NOT NULL THEN array_agg(x.t ORDER BY x.i) END AS ats,
 		       CASE WHEN source_offsets IS NOT NULL THEN array_agg(x.o ORDER BY x.i) END AS offsets
@@ -242,7 +246,7 @@ AS $$
 DECLARE
 	v_id bigint := run_draw.draw_id;
 	v_nodes integer;
-	v_mask boolean;
+	v_modular boolean;
 	v promo_draw_proxy.draw_row;
 	v_states integer;
 	v_drawn integer;
@@ -260,9 +264,7 @@ BEGIN
 		RAISE EXCEPTION 'draw_id must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	v_nodes := promo_draw_proxy.check_nodes();
-	v_mask := NOT EXISTS (SELECT FROM pg_foreign_server s, pg_options_to_table(s.srvoptions) o
-	                      WHERE s.srvname = 'promo_draw_shards'
-	                        AND o.option_name = 'modular_mapping' AND o.option_value = '1');
+	v_modular := promo_draw_proxy.modular();
 	-- one run of a draw at a time through this proxy; runs through other
 	-- proxies are told apart by their token (shard_publish_draw)
 	PERFORM pg_advisory_xact_lock(hashtext('promo_draw.run_draw'), hashint8(v_id));
@@ -323,8 +325,7 @@ BEGIN
 				v_wins := 0;
 				v_eligible := v.eligibility IS NULL OR NOT (t.customer_id = ANY (
 					promo_draw_proxy.ineligible_on(
-						CASE WHEN v_mask THEN hashint8(t.customer_id) & (v_nodes - 1)
-						     ELSE abs(hashint8(t.customer_id) % v_nodes) END,
+						promo_draw_proxy.node_of(t.customer_id, v_nodes, v_modular),
 						v_id, ARRAY[t.customer_id])));
 				INSERT INTO promo_draw_marks VALUES (t.customer_id, 0, v_eligible);
 				IF NOT v_eligible THEN
@@ -351,8 +352,7 @@ BEGIN
 	-- the default prize is a prize: its winners are asked on their nodes
 	IF v.default_prize IS NOT NULL AND v.eligibility IS NOT NULL THEN
 		FOR r IN
-			SELECT CASE WHEN v_mask THEN hashint8(x.customer_id) & (v_nodes - 1)
-			            ELSE abs(hashint8(x.customer_id) % v_nodes) END AS node,
+			SELECT promo_draw_proxy.node_of(x.customer_id, v_nodes, v_modular) AS node,
 			       array_agg(x.customer_id) AS customers
 			FROM promo_draw_results x WHERE x.outcome = 'default'
 			GROUP BY 1
@@ -366,8 +366,7 @@ BEGIN
 	-- stage on every node, then publish on every node
 	v_staged := array_fill(0::bigint, ARRAY[v_nodes]);
 	FOR r IN
-		SELECT CASE WHEN v_mask THEN hashint8(x.customer_id) & (v_nodes - 1)
-		            ELSE abs(hashint8(x.customer_id) % v_nodes) END AS node,
+		SELECT promo_draw_proxy.node_of(x.customer_id, v_nodes, v_modular) AS node,
 		       array_agg(x.place ORDER BY x.place) AS places,
 		       array_agg(x.customer_id ORDER BY x.place) AS customers,
 		       array_agg(x.ticket ORDER BY x.place) AS tickets,

@@ -259,7 +259,7 @@ CREATE FUNCTION promo_draw_proxy.redeem_on(node integer, for_code text, for_cust
 RETURNS SETOF record AS $$
 	CLUSTER 'promo_draw_shards'; RUN ON node;
 	SELECT r.code, r.customer_id, r.redeemed_at, r.cancelled_at, r.shard
-	FROM promo_draw.redeem(for_code, for_customer) r;
+	FROM promo_draw.shard_redeem(for_code, for_customer) r;
 $$ LANGUAGE plproxy VOLATILE;
 
 CREATE FUNCTION promo_draw.cancel_redemption(code text, customer_id bigint) RETURNS void AS $$

@@ -43,25 +43,36 @@ $$;
 COMMENT ON FUNCTION promo_draw_proxy.nodes() IS
 	'how many nodes the cluster promo_draw_shards has (its options p0, p1, ...)';
 
--- the node PL/Proxy sends a hash to, as PL/Proxy maps it
-CREATE FUNCTION promo_draw_proxy.node_of_hash(hash integer) RETURNS integer
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+CREATE FUNCTION promo_draw_proxy.modular() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT CASE WHEN EXISTS (SELECT FROM pg_foreign_server s, pg_options_to_table(s.srvoptions) o
-	                         WHERE s.srvname = 'promo_draw_shards'
-	                           AND o.option_name = 'modular_mapping' AND o.option_value = '1')
-	            THEN abs(hash % promo_draw_proxy.nodes())
-	            ELSE hash & (promo_draw_proxy.nodes() - 1) END
+	SELECT EXISTS (SELECT FROM pg_foreign_server s, pg_options_to_table(s.srvoptions) o
+	               WHERE s.srvname = 'promo_draw_shards'
+	                 AND o.option_name = 'modular_mapping' AND o.option_value = '1')
 $$;
-COMMENT ON FUNCTION promo_draw_proxy.node_of_hash(integer) IS
-	'the node PL/Proxy runs RUN ON hash on (bit mask, or modulus with modular_mapping)';
+COMMENT ON FUNCTION promo_draw_proxy.modular() IS
+	'whether promo_draw_shards maps hashes to nodes by modulus (modular_mapping) rather than by bit mask';
+
+-- The node of a customer, as PL/Proxy maps hashint8(customer_id) for RUN
+-- ON: given the number of nodes and the mapping, it is inlined into its
+-- caller (no SET clause, no subquery), so a batch costs no catalog reads.
+CREATE FUNCTION promo_draw_proxy.node_of(customer_id bigint, nodes integer, modular boolean)
+RETURNS integer
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+	SELECT CASE WHEN modular
+	            THEN pg_catalog.abs(pg_catalog.hashint8(customer_id) OPERATOR(pg_catalog.%) nodes)
+	            ELSE pg_catalog.hashint8(customer_id) OPERATOR(pg_catalog.&) (nodes OPERATOR(pg_catalog.-) 1) END
+$$;
+COMMENT ON FUNCTION promo_draw_proxy.node_of(bigint, integer, boolean) IS
+	'the node of a customer among nodes nodes, with bit-mask or modular mapping';
 
 CREATE FUNCTION promo_draw_proxy.node_of(customer_id bigint) RETURNS integer
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-	SELECT promo_draw_proxy.node_of_hash(hashint8(customer_id))
+	SELECT promo_draw_proxy.node_of(customer_id, promo_draw_proxy.nodes(), promo_draw_proxy.modular())
 $$;
 COMMENT ON FUNCTION promo_draw_proxy.node_of(bigint) IS
 	'the node that holds a customer: the one hashint8(customer_id) maps to';

@@ -1,0 +1,242 @@
+# A sharded deployment: a proxy running promo_draw_proxy over two shards
+# running promo_draw, with PL/Proxy's SQL/MED cluster promo_draw_shards.
+#
+# - The same campaign, run through the proxy and on a single node, gives
+#   the same draws, place by place (winners, consolation, ineligible).
+# - Every customer lives on exactly one shard, the one hashint8 names.
+# - A code's limit holds exactly under 16 pgbench clients through the
+#   proxy, with room lent between the shards.
+# - A stopped shard fails its customers' calls and the draw, and changes
+#   nothing; a draw whose publication failed on one shard is completed
+#   by the next run_draw, with the same results.
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $seed = $ENV{PDTEST_SEED} // (time() % 1000000);
+diag("seed $seed (rerun with PDTEST_SEED=$seed)");
+
+my $proxy = PostgreSQL::Test::Cluster->new('proxy');
+$proxy->init;
+$proxy->start;
+my @shards;
+for my $k (0, 1)
+{
+	my $node = PostgreSQL::Test::Cluster->new("shard$k");
+	$node->init;
+	$node->start;
+	$node->safe_psql('postgres', 'CREATE EXTENSION promo_draw CASCADE');
+	push @shards, $node;
+}
+
+# the eligibility function must exist wherever the draw is named: on the
+# shards, which ask it, and on the proxy, which parses its name
+my $eligible = q{
+	CREATE FUNCTION public.eligible(c bigint) RETURNS boolean
+	LANGUAGE sql STABLE RETURN c % 13 <> 0;
+};
+$_->safe_psql('postgres', $eligible) for @shards;
+
+my $connstr = sub {
+	my ($node) = @_;
+	return 'host=' . $node->host . ' port=' . $node->port . ' dbname=postgres connect_timeout=5';
+};
+$proxy->safe_psql('postgres', $eligible . sprintf(q{
+	CREATE DATABASE single;
+	CREATE EXTENSION promo_draw_proxy CASCADE;
+	CREATE SERVER promo_draw_shards FOREIGN DATA WRAPPER plproxy
+		OPTIONS (p0 '%s', p1 '%s');
+	CREATE USER MAPPING FOR PUBLIC SERVER promo_draw_shards;
+}, $connstr->($shards[0]), $connstr->($shards[1])));
+is($proxy->safe_psql('postgres', 'SELECT promo_draw_proxy.setup()'), '2', 'the proxy sets up two shards');
+$proxy->safe_psql('single', 'CREATE EXTENSION promo_draw CASCADE;' . $eligible);
+
+# the campaign's definitions, through the proxy; the single node gets the
+# very same draws (ids, seeds) from shard 0
+$proxy->safe_psql('postgres', q{
+	SELECT promo_draw.create_draw('Weekly', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+	                              stake_per_ticket => 10, max_wins_per_customer => 2,
+	                              default_prize => '5 free spins', eligibility => 'public.eligible(bigint)');
+	SELECT promo_draw.add_prize(1, 'Car', 20000, 1), promo_draw.add_prize(1, 'Phone', 800, 10),
+	       promo_draw.add_prize(1, 'Voucher', 20, 100);
+	SELECT promo_draw.create_draw('Monthly', '2100-01-01', opens_at => '2000-01-01', partitions => 1);
+	SELECT promo_draw.add_prize(2, 'Cash', 100, 50);
+	SELECT promo_draw.create_draw('Spare', '2100-01-01', opens_at => '2000-01-01', partitions => 1);
+	SELECT promo_draw.add_prize(3, 'Cash', 100, 20);
+	SELECT promo_draw.create_draw('Late', '2100-01-01', opens_at => '2000-01-01', partitions => 1);
+	SELECT promo_draw.add_prize(4, 'Cash', 100, 20);
+});
+for my $d (1 .. 4)
+{
+	my $def = $shards[0]->safe_psql('postgres', "SELECT promo_draw.shard_draw_definition($d)");
+	$proxy->safe_psql('single', "SELECT promo_draw.shard_put_draw('$def')");
+}
+is($shards[1]->safe_psql('postgres', 'SELECT string_agg(draw_id || encode(seed, \'hex\'), \',\' ORDER BY draw_id) FROM promo_draw.draw'),
+	$shards[0]->safe_psql('postgres', 'SELECT string_agg(draw_id || encode(seed, \'hex\'), \',\' ORDER BY draw_id) FROM promo_draw.draw'),
+	'every shard has the same draws with the same seeds');
+
+# the same entries on both: batches, stakes and single awards
+my $tickets = "1 + abs(hashint8(c + $seed)) % 20";
+my $campaign = qq{
+	SELECT promo_draw.award_tickets(d, array_agg(c ORDER BY c), array_agg(($tickets)::bigint ORDER BY c))
+	FROM generate_series(1, 2000) c, generate_series(1, 4) d GROUP BY d;
+	SELECT promo_draw.record_stakes(1, array_agg(c ORDER BY c DESC), array_agg((c % 50) + 0.5 ORDER BY c DESC))
+	FROM generate_series(1, 2000, 3) c;
+	SELECT count(promo_draw.award_tickets(2, c, 3)) FROM generate_series(1990, 2100) c;
+	SELECT promo_draw.close_partition(d, 0) FROM generate_series(1, 4) d;
+};
+$proxy->safe_psql('postgres', $campaign);
+$proxy->safe_psql('single', $campaign);
+
+# placement: every customer on exactly one shard, the one its hash names
+my %where;
+for my $k (0, 1)
+{
+	for my $c (split /\n/, $shards[$k]->safe_psql('postgres',
+			'SELECT DISTINCT customer_id FROM promo_draw.entry ORDER BY 1'))
+	{
+		$where{$c} .= $k;
+	}
+}
+is(scalar(keys %where), 2100, 'every customer has entries');
+is(scalar(grep { length($where{$_}) != 1 } keys %where), 0, 'and on one shard only');
+my $placed = $proxy->safe_psql('postgres',
+	'SELECT string_agg(c || \':\' || promo_draw_proxy.node_of(c), \',\' ORDER BY c) FROM generate_series(1, 2100) c');
+is(join(',', map { "$_:$where{$_}" } sort { $a <=> $b } keys %where), $placed,
+	'the shard of each customer is the one hashint8(customer_id) maps to');
+ok((grep { $where{$_} eq '0' } keys %where) > 900 && (grep { $where{$_} eq '1' } keys %where) > 900,
+	'both shards hold customers');
+
+my $results = q{
+	SELECT string_agg(concat_ws(' ', place, customer_id, ticket, prize_id, prize, outcome), E'\n' ORDER BY place)
+	FROM promo_draw.run_draw(%d)
+};
+for my $d (1, 2)
+{
+	my $sharded = $proxy->safe_psql('postgres', sprintf($results, $d));
+	my $single = $proxy->safe_psql('single', sprintf($results, $d));
+	ok(length($single) > 0, "draw $d has results");
+	is($sharded, $single, "draw $d: the sharded draw equals the single-node draw, place by place");
+	is($proxy->safe_psql('postgres', sprintf($results, $d)), $single, "draw $d: run again, it returns the same");
+	is($proxy->safe_psql('postgres', "SELECT string_agg(check_name || '=' || ok, ' ') FROM promo_draw.verify_draw($d)"),
+		'drawn=true seed=true tickets=true participants=true results=true messages=true',
+		"draw $d: verify_draw on the proxy checks every shard");
+}
+my $outcomes = $proxy->safe_psql('single',
+	"SELECT string_agg(outcome || ' ' || n, ', ' ORDER BY outcome) FROM (SELECT outcome, count(*) n FROM promo_draw.result WHERE draw_id = 1 GROUP BY 1) x");
+like($outcomes, qr/default \d+, ineligible \d+, won 1\d\d/, "draw 1 has every kind of outcome ($outcomes)");
+is($proxy->safe_psql('postgres', 'SELECT participants || \' \' || won || \' \' || "default" FROM promo_draw.draw_summary WHERE draw_id = 1'),
+	$proxy->safe_psql('single', 'SELECT participants || \' \' || won || \' \' || "default" FROM promo_draw.draw_summary WHERE draw_id = 1'),
+	'draw_summary on the proxy adds up the shards');
+is($proxy->safe_psql('postgres', "SELECT count(*) FROM promo_draw.customer_result WHERE draw_id = 2"),
+	$proxy->safe_psql('single', "SELECT count(*) FROM promo_draw.customer_result WHERE draw_id = 2"),
+	'customer_result on the proxy is the union of the shards');
+my ($ret, $out, $err) = $shards[0]->psql('postgres', 'SELECT * FROM promo_draw.run_draw(3)');
+like($err, qr/shard 0 of a sharded deployment/, 'a shard refuses to draw by itself');
+
+# a publication that fails on one shard: the next run_draw completes it
+$shards[1]->safe_psql('postgres', q{
+	CREATE FUNCTION public.refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN RAISE EXCEPTION 'disk full'; END $$;
+	CREATE TRIGGER refuse BEFORE INSERT ON promo_draw.result FOR EACH ROW EXECUTE FUNCTION public.refuse();
+});
+($ret, $out, $err) = $proxy->psql('postgres', 'SELECT count(*) FROM promo_draw.run_draw(3)');
+like($err, qr/disk full/, 'a shard that cannot publish fails the draw');
+my $state = q{
+	SELECT d.status || ' ' || (SELECT count(*) FROM promo_draw.result r WHERE r.draw_id = 3) || ' '
+	       || (SELECT count(*) > 0 FROM promo_draw.staged_result r WHERE r.draw_id = 3)
+	FROM promo_draw.draw d WHERE d.draw_id = 3
+};
+like($shards[1]->safe_psql('postgres', $state), qr/^open 0 true$/, 'that shard published nothing and keeps its staged results');
+like($shards[0]->safe_psql('postgres', $state), qr/^(drawn [1-9]\d* false|open 0 true)$/,
+	'the other shard published all of its results or none');
+$shards[1]->safe_psql('postgres', 'DROP TRIGGER refuse ON promo_draw.result');
+is($proxy->safe_psql('postgres', sprintf($results, 3)), $proxy->safe_psql('single', sprintf($results, 3)),
+	'the next run_draw completes the draw, equal to the single-node draw');
+
+# a shard stopped mid-campaign
+my ($c0, $c1) = split /\|/, $proxy->safe_psql('postgres', q{
+	SELECT min(c) FILTER (WHERE promo_draw_proxy.node_of(c) = 0) || '|' || min(c) FILTER (WHERE promo_draw_proxy.node_of(c) = 1)
+	FROM generate_series(1, 100) c
+});
+$shards[1]->stop;
+is($proxy->safe_psql('postgres', "SELECT promo_draw.grant_bonus($c0, 10, 5) > 0"), 't',
+	'with shard 1 stopped, shard 0\'s customers are served');
+($ret, $out, $err) = $proxy->psql('postgres', "SELECT promo_draw.grant_bonus($c1, 10, 5)");
+like($err, qr/connection to server .*failed/s, 'shard 1\'s customers get a clear error');
+($ret, $out, $err) = $proxy->psql('postgres', 'SELECT count(*) FROM promo_draw.run_draw(4)');
+isnt($ret, 0, 'a draw refuses to run while a shard is down');
+is($shards[0]->safe_psql('postgres',
+		'SELECT status || (SELECT count(*) FROM promo_draw.staged_result) || (SELECT count(*) FROM promo_draw.result WHERE draw_id = 4) FROM promo_draw.draw WHERE draw_id = 4'),
+	'open00', 'and nothing was written on the shard that is up');
+$shards[1]->start;
+is($proxy->safe_psql('postgres', sprintf($results, 4)), $proxy->safe_psql('single', sprintf($results, 4)),
+	'once the shard is back, the draw runs, equal to the single-node draw');
+
+# a shard whose part of a code's limit is used up borrows from the other
+my @on1 = split /\n/, $proxy->safe_psql('postgres',
+	'SELECT c FROM generate_series(1, 20000) c WHERE promo_draw_proxy.node_of(c) = 1 ORDER BY c LIMIT 2400');
+$proxy->safe_psql('postgres', q{
+	SELECT promo_draw.create_code('borrow', now() - interval '1 hour', now() + interval '1 day', 10);
+});
+is($proxy->safe_psql('postgres', "SELECT count((promo_draw.redeem('borrow', c)).code) FROM unnest('{" . join(',', @on1[0 .. 9]) . "}'::bigint[]) c"),
+	'10', 'ten customers of shard 1 redeem a code limited to 10, half of whose room was on shard 0');
+($ret, $out, $err) = $proxy->psql('postgres', "SELECT promo_draw.redeem('borrow', $c0)");
+like($err, qr/promotion code BORROW is exhausted/, 'the eleventh is refused, on either shard');
+is($shards[0]->safe_psql('postgres', "SELECT capacity FROM promo_draw.code_shard WHERE code = 'BORROW'") =~ tr/0//,
+	5, 'shard 0 lent all of its room');
+
+# an exact code limit under 16 clients through the proxy; four in five
+# players live on shard 1, which must borrow most of shard 0's room while
+# shard 0's own players redeem
+$proxy->safe_psql('postgres', q{
+	SELECT promo_draw.create_code('stampede', now() - interval '1 hour', now() + interval '1 day', 150);
+	CREATE TABLE refusals (sqlstate text);
+	CREATE FUNCTION try_redeem(code text, customer bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+	BEGIN
+		PERFORM promo_draw.redeem(code, customer);
+		RETURN true;
+	EXCEPTION WHEN SQLSTATE 'PD013' OR SQLSTATE 'PD014' THEN
+		INSERT INTO refusals VALUES (SQLSTATE);
+		RETURN false;
+	END
+	$$;
+	CREATE TABLE players (i bigint PRIMARY KEY, c bigint NOT NULL);
+	CREATE SEQUENCE next_player;
+} . "INSERT INTO players SELECT i, c FROM unnest('{" . join(',', @on1[0 .. 1919]) . "}'::bigint[]) WITH ORDINALITY AS x(c, i);"
+  . "INSERT INTO players SELECT 1920 + i, c FROM (SELECT c, row_number() OVER (ORDER BY c) AS i FROM generate_series(1, 20000) c WHERE promo_draw_proxy.node_of(c) = 0) x WHERE i <= 480;");
+$proxy->pgbench(
+	'--no-vacuum --client=16 --jobs=4 --transactions=30',
+	0, [qr{processed: 480/480}], [qr{^$}],
+	'16 clients race 480 players for a code limited to 150, through the proxy',
+	{ '009_stampede' => q{
+SELECT try_redeem('stampede', p.c) FROM players p WHERE p.i = (SELECT nextval('next_player') * 5 % 2400 + 1);
+} });
+my $counted = q{SELECT count(*) || ' ' || coalesce(sum(used), 0) || ' ' || coalesce(sum(capacity), 0)
+	FROM promo_draw.code_shard WHERE code = 'STAMPEDE'};
+my ($redeemed, $used, $capacity) = (0, 0, 0);
+for my $k (0, 1)
+{
+	my ($n) = $shards[$k]->safe_psql('postgres',
+		"SELECT count(*) FROM promo_draw.redemption WHERE code = 'STAMPEDE' AND cancelled_at IS NULL");
+	my (undef, $u, $cap) = split / /, $shards[$k]->safe_psql('postgres', $counted);
+	$redeemed += $n;
+	$used += $u;
+	$capacity += $cap;
+}
+is($redeemed, 150, 'exactly 150 redemptions over the two shards, never one more');
+is("$used $capacity", '150 150', 'the shards\' capacities still add up to the limit, all used');
+is($proxy->safe_psql('postgres', "SELECT count(*) FROM refusals WHERE sqlstate = 'PD014'"), 480 - 150,
+	'the other players were told the code is exhausted, only once no shard had room');
+is($proxy->safe_psql('postgres', "SELECT promo_draw_proxy.settle_code_transfers('stampede')"), '0',
+	'no room was left in transit');
+cmp_ok($proxy->safe_psql('postgres', "SELECT count(*) FROM promo_draw_proxy.code_transfers_on_all('stampede') WHERE direction = 'in'"),
+	'>', 0, 'room was lent between the shards');
+is($proxy->safe_psql('postgres', "SELECT redeemed || ' ' || remaining FROM promo_draw.code_summary WHERE code = 'STAMPEDE'"),
+	'150 0', 'code_summary on the proxy counts every shard');
+
+$_->stop for ($proxy, @shards);
+done_testing();
