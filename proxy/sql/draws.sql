@@ -257,6 +257,7 @@ DECLARE
 	v_next integer := 1;
 	v_wins integer;
 	v_eligible boolean;
+	v_refused bigint[];
 	t record;
 	r record;
 BEGIN
@@ -357,9 +358,10 @@ BEGIN
 			FROM promo_draw_results x WHERE x.outcome = 'default'
 			GROUP BY 1
 		LOOP
+			v_refused := promo_draw_proxy.ineligible_on(r.node, v_id, r.customers);
 			UPDATE promo_draw_results x SET outcome = 'ineligible'
-			WHERE x.outcome = 'default'
-			  AND x.customer_id = ANY (promo_draw_proxy.ineligible_on(r.node, v_id, r.customers));
+			FROM unnest(v_refused) AS n(customer_id)
+			WHERE x.customer_id = n.customer_id AND x.outcome = 'default';
 		END LOOP;
 	END IF;
 
