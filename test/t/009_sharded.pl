@@ -6,6 +6,7 @@
 # - Every customer lives on exactly one shard, the one hashint8 names.
 # - A code's limit holds exactly under 16 pgbench clients through the
 #   proxy, with room lent between the shards.
+# - A shard updated from 0.1.0 serves the proxy like a fresh one.
 # - A stopped shard fails its customers' calls and the draw, and changes
 #   nothing; a draw whose publication failed on one shard is completed
 #   by the next run_draw, with the same results.
@@ -28,7 +29,10 @@ for my $k (0, 1)
 	my $node = PostgreSQL::Test::Cluster->new("shard$k");
 	$node->init;
 	$node->start;
-	$node->safe_psql('postgres', 'CREATE EXTENSION promo_draw CASCADE');
+	# shard 1 starts from the first release and is updated, as a single
+	# node that becomes a shard would be
+	$node->safe_psql('postgres', $k == 0 ? 'CREATE EXTENSION promo_draw CASCADE'
+		: "CREATE EXTENSION promo_draw VERSION '0.1.0' CASCADE; ALTER EXTENSION promo_draw UPDATE");
 	push @shards, $node;
 }
 
@@ -175,6 +179,35 @@ is($shards[0]->safe_psql('postgres',
 $shards[1]->start;
 is($proxy->safe_psql('postgres', sprintf($results, 4)), $proxy->safe_psql('single', sprintf($results, 4)),
 	'once the shard is back, the draw runs, equal to the single-node draw');
+
+# roles on the proxy, granted as the README says
+$proxy->safe_psql('postgres', q{
+	CREATE ROLE promo_app LOGIN;
+	CREATE ROLE promo_reporting LOGIN;
+	CREATE ROLE promo_operator NOLOGIN;
+	CREATE USER MAPPING FOR promo_app SERVER promo_draw_shards OPTIONS (user 'postgres');
+	CREATE USER MAPPING FOR promo_reporting SERVER promo_draw_shards OPTIONS (user 'postgres');
+	GRANT USAGE ON SCHEMA promo_draw TO promo_app, promo_reporting;
+	GRANT EXECUTE ON FUNCTION promo_draw.grant_bonus(bigint, numeric, numeric, timestamptz, numeric),
+		promo_draw.bonus_state(bigint), promo_draw.ticket_progress(bigint, bigint) TO promo_app;
+});
+my $grants = slurp_file('README.md');
+my ($readme_grants) = $grants =~ /-- on the proxy, for the roles of examples\/roles.sql\n(.*?)```/s;
+ok(defined $readme_grants, 'the README gives the proxy\'s GRANTs');
+$proxy->safe_psql('postgres', $readme_grants);
+is($proxy->safe_psql('postgres', "SET ROLE promo_app; SELECT tickets FROM promo_draw.ticket_progress(1, $c0)"),
+	$proxy->safe_psql('postgres', "SELECT tickets FROM promo_draw.ticket_progress(1, $c0)"),
+	'the application reads a customer\'s progress through the proxy');
+is($proxy->safe_psql('postgres', "SET ROLE promo_reporting; SELECT string_agg(ok::text, ' ') FROM promo_draw.verify_draw(2)"),
+	'true true true true true true', 'reporting verifies a draw through the proxy');
+is($proxy->safe_psql('postgres', "SET ROLE promo_reporting; SELECT won FROM promo_draw.draw_summary WHERE draw_id = 2"),
+	'50', 'and reads draw_summary');
+for my $call ("promo_draw_proxy.put_code_on(0, 'x', now(), now() + interval '1 day', NULL, '{}', NULL)",
+	"promo_draw_proxy.configure_on(0, 0, 2)", "promo_draw.create_code('x', now(), now() + interval '1 day')")
+{
+	($ret, $out, $err) = $proxy->psql('postgres', "SET ROLE promo_reporting; SELECT $call");
+	like($err, qr/permission denied/, "reporting may not call $call");
+}
 
 # a shard whose part of a code's limit is used up borrows from the other
 my @on1 = split /\n/, $proxy->safe_psql('postgres',
