@@ -34,16 +34,10 @@ CREATE TABLE promo_draw.shard_node (
 COMMENT ON TABLE promo_draw.shard_node IS
 	'empty on a single node; on a shard of a sharded deployment its node number and the number of nodes';
 
+-- a result row, with the token of the run that staged it
 CREATE TABLE promo_draw.staged_result (
-	draw_id bigint NOT NULL,
-	token uuid NOT NULL,
-	place bigint NOT NULL CHECK (place > 0),
-	customer_id bigint NOT NULL,
-	ticket uuid NOT NULL,
-	prize_id bigint,
-	outcome text NOT NULL CHECK (outcome IN ('won', 'default', 'lost', 'ineligible')),
-	CHECK ((outcome = 'won') = (prize_id IS NOT NULL)),
-	PRIMARY KEY (draw_id, place)
+	LIKE promo_draw.result INCLUDING CONSTRAINTS INCLUDING INDEXES,
+	token uuid NOT NULL
 );
 COMMENT ON TABLE promo_draw.staged_result IS
 	'a sharded draw''s results for this shard''s customers, computed by the proxy and not yet published';
