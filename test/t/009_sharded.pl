@@ -72,8 +72,10 @@ $proxy->safe_psql('postgres', q{
 	SELECT promo_draw.add_prize(3, 'Cash', 100, 20);
 	SELECT promo_draw.create_draw('Late', '2100-01-01', opens_at => '2000-01-01', partitions => 1);
 	SELECT promo_draw.add_prize(4, 'Cash', 100, 20);
+	SELECT promo_draw.create_draw('Race', '2100-01-01', opens_at => '2000-01-01', partitions => 1);
+	SELECT promo_draw.add_prize(5, 'Cash', 100, 30);
 });
-for my $d (1 .. 4)
+for my $d (1 .. 5)
 {
 	my $def = $shards[0]->safe_psql('postgres', "SELECT promo_draw.shard_draw_definition($d)");
 	$proxy->safe_psql('single', "SELECT promo_draw.shard_put_draw('$def')");
@@ -86,11 +88,11 @@ is($shards[1]->safe_psql('postgres', 'SELECT string_agg(draw_id || encode(seed, 
 my $tickets = "1 + abs(hashint8(c + $seed)) % 20";
 my $campaign = qq{
 	SELECT promo_draw.award_tickets(d, array_agg(c ORDER BY c), array_agg(($tickets)::bigint ORDER BY c))
-	FROM generate_series(1, 2000) c, generate_series(1, 4) d GROUP BY d;
+	FROM generate_series(1, 2000) c, generate_series(1, 5) d GROUP BY d;
 	SELECT promo_draw.record_stakes(1, array_agg(c ORDER BY c DESC), array_agg((c % 50) + 0.5 ORDER BY c DESC))
 	FROM generate_series(1, 2000, 3) c;
 	SELECT count(promo_draw.award_tickets(2, c, 3)) FROM generate_series(1990, 2100) c;
-	SELECT promo_draw.close_partition(d, 0) FROM generate_series(1, 4) d;
+	SELECT promo_draw.close_partition(d, 0) FROM generate_series(1, 5) d;
 };
 $proxy->safe_psql('postgres', $campaign);
 $proxy->safe_psql('single', $campaign);
@@ -140,6 +142,19 @@ is($proxy->safe_psql('postgres', "SELECT count(*) FROM promo_draw.customer_resul
 	'customer_result on the proxy is the union of the shards');
 my ($ret, $out, $err) = $shards[0]->psql('postgres', 'SELECT * FROM promo_draw.run_draw(3)');
 like($err, qr/shard 0 of a sharded deployment/, 'a shard refuses to draw by itself');
+
+# four sessions draw the same draw at once through the proxy: one draw
+$proxy->pgbench(
+	'--no-vacuum --client=4 --jobs=4 --transactions=1',
+	0, [qr{processed: 4/4}], [qr{^$}],
+	'four sessions run the same sharded draw at once',
+	{ '009_race' => q{SELECT count(*) FROM promo_draw.run_draw(5);} });
+is($shards[0]->safe_psql('postgres', 'SELECT count(*) FROM promo_draw.result WHERE draw_id = 5')
+	+ $shards[1]->safe_psql('postgres', 'SELECT count(*) FROM promo_draw.result WHERE draw_id = 5'),
+	$proxy->safe_psql('single', 'SELECT count(*) FROM promo_draw.run_draw(5)'),
+	'it was drawn once: as many results over the shards as one node gives');
+is($proxy->safe_psql('postgres', sprintf($results, 5)), $proxy->safe_psql('single', sprintf($results, 5)),
+	'and they are the single-node draw');
 
 # a publication that fails on one shard: the next run_draw completes it
 $shards[1]->safe_psql('postgres', q{
