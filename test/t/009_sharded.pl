@@ -195,6 +195,21 @@ $shards[1]->start;
 is($proxy->safe_psql('postgres', sprintf($results, 4)), $proxy->safe_psql('single', sprintf($results, 4)),
 	'once the shard is back, the draw runs, equal to the single-node draw');
 
+# pg_cron's call on the proxy: run_due_draws draws what is due on every shard
+$proxy->safe_psql('postgres', q{
+	SELECT promo_draw.create_draw('Due', now() + interval '2 seconds');
+	SELECT promo_draw.add_prize(6, 'Cash', 100, 3);
+	SELECT promo_draw.award_tickets(6, array_agg(c), NULL) FROM generate_series(1, 300) c;
+});
+is($proxy->safe_psql('postgres', 'SELECT promo_draw.run_due_draws()'), '0', 'run_due_draws leaves a draw that is not due');
+sleep(3);
+is($proxy->safe_psql('postgres', 'SELECT promo_draw.run_due_draws()'), '1', 'and draws it once it is due');
+is(join(' ', map { $_->safe_psql('postgres', "SELECT status || ' ' || participants FROM promo_draw.draw WHERE draw_id = 6") } @shards),
+	join(' ', map { 'drawn ' . $_->safe_psql('postgres', 'SELECT count(*) FROM promo_draw.entry WHERE draw_id = 6') } @shards),
+	'on every shard, each with its own participants');
+is($proxy->safe_psql('postgres', "SELECT won || ' ' || lost FROM promo_draw.draw_summary WHERE draw_id = 6"), '3 297',
+	'three winners among the 300, the others told they lost');
+
 # roles on the proxy, granted as the README says
 $proxy->safe_psql('postgres', q{
 	CREATE ROLE promo_app LOGIN;
