@@ -1039,6 +1039,48 @@ $$;
 COMMENT ON FUNCTION promo_draw.shard_draw_tickets(bigint) IS
 	'the best tickets of this node''s participants in a ready draw, for the proxy to merge; only once the draw is ready, when no more tickets can come';
 
+CREATE FUNCTION promo_draw.shard_seal_begin(draw_id bigint) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'shard_seal_begin'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.shard_seal_begin(bigint) IS
+	'wait for ingest in flight on a sealed draw that is ready; its digest if this node has it sealed, else NULL';
+
+CREATE FUNCTION promo_draw.shard_sealed_entries(draw_id bigint)
+RETURNS TABLE (customer_id bigint, tickets bigint)
+LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_opt_in boolean;
+BEGIN
+	PERFORM promo_draw.shard_seal_begin(shard_sealed_entries.draw_id);
+	SELECT d.requires_opt_in INTO v_opt_in FROM promo_draw.draw d
+	WHERE d.draw_id = shard_sealed_entries.draw_id;
+	RETURN QUERY
+	SELECT e.customer_id, e.tickets FROM promo_draw.entry e
+	WHERE e.draw_id = shard_sealed_entries.draw_id AND e.tickets > 0 AND (e.opted_in OR NOT v_opt_in)
+	ORDER BY e.customer_id;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.shard_sealed_entries(bigint) IS
+	'the participants of a ready sealed draw on this node and their ticket counts, for the proxy to seal it';
+
+CREATE FUNCTION promo_draw.shard_seal_draw(draw_id bigint, digest bytea) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'shard_seal_draw'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.shard_seal_draw(bigint, bytea) IS
+	'seal this node''s part of a sealed draw with the digest of every node''s entries; again with the same digest changes nothing';
+
+CREATE FUNCTION promo_draw.shard_sealed_tickets(draw_id bigint)
+RETURNS TABLE (key double precision, customer_id bigint, rank integer, tickets bigint, ticket uuid)
+	AS 'MODULE_PATHNAME', 'shard_sealed_tickets'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.shard_sealed_tickets(bigint) IS
+	'the keys of this node''s tickets in a sealed draw with its beacon, in the draw''s order, for the proxy to merge';
+
 CREATE FUNCTION promo_draw.shard_stage_draw(draw_id bigint, token uuid, places bigint[],
 	customer_ids bigint[], tickets uuid[], prize_ids bigint[], outcomes text[])
 RETURNS bigint
@@ -1369,6 +1411,10 @@ REVOKE EXECUTE ON FUNCTION
 	promo_draw.shard_draw_begin(bigint),
 	promo_draw.shard_ineligible(bigint, bigint[]),
 	promo_draw.shard_draw_tickets(bigint),
+	promo_draw.shard_seal_begin(bigint),
+	promo_draw.shard_sealed_entries(bigint),
+	promo_draw.shard_seal_draw(bigint, bytea),
+	promo_draw.shard_sealed_tickets(bigint),
 	promo_draw.shard_stage_draw(bigint, uuid, bigint[], bigint[], uuid[], bigint[], text[]),
 	promo_draw.shard_publish_draw(bigint, uuid, bigint[]),
 	promo_draw.shard_draw_results(bigint),

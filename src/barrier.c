@@ -507,7 +507,8 @@ close_partition(PG_FUNCTION_ARGS)
 	ready = DatumGetInt64(SqlValue(0, 1, &isnull)) == draw->partitions;
 	if (ready && !draw->has_ready_at)
 		SqlRun(&set_ready_plan, args, NULL, 0);
-	if (ready && draw->sealed && draw->status == DRAW_OPEN)
+	/* a shard's part of a sealed draw is sealed by the proxy, over every shard */
+	if (ready && draw->sealed && draw->status == DRAW_OPEN && !DatabaseIsShard())
 	{
 		uint8		digest[DRAW_DIGEST_LEN];
 
@@ -517,4 +518,50 @@ close_partition(PG_FUNCTION_ARGS)
 
 	SPI_finish();
 	PG_RETURN_BOOL(ready);
+}
+
+/* the node number of a shard of a sharded deployment */
+static SqlPlan shard_node_plan = {
+	"SELECT node::text FROM promo_draw.shard_node",
+	0, {InvalidOid}
+};
+
+/*
+ * Whether this database is a shard of a sharded deployment:
+ * promo_draw.shard_node (from 0.3.0) has its row.  Needs an SPI connection.
+ */
+bool
+DatabaseIsShard(void)
+{
+	Oid			relid = get_relname_relid("shard_node", get_rel_namespace(PromoTableOid("draw")));
+
+	return OidIsValid(relid) && SqlRun(&shard_node_plan, NULL, NULL, 0) > 0;
+}
+
+/*
+ * A shard of a sharded deployment draws and seals only through the proxy,
+ * which merges every shard's entries: a draw or a digest of one shard's
+ * customers alone would not be the draw's.  Needs an SPI connection.
+ */
+void
+CheckNotShard(const char *what)
+{
+	if (DatabaseIsShard())
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_SHARDED),
+				 errmsg("this database is shard %s of a sharded deployment",
+						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
+				 errdetail("%s takes the customers of every shard together, so it runs on the proxy.", what),
+				 errhint("Call it on the proxy database, where promo_draw_proxy is installed.")));
+}
+
+/* Raise the error of a draw that is not ready to be drawn. */
+void
+ReportDrawNotReady(DrawState *draw)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PD_DRAW_NOT_READY),
+			 errmsg("draw %lld is not ready", (long long) draw->draw_id),
+			 errdetail("%s", DrawNotReadyDetail(draw)),
+			 errhint("A draw is ready once closes_at has passed or, with partitions, once every partition has called close_partition().")));
 }

@@ -70,6 +70,9 @@ extern void CheckDrawNotSealed(DrawState *draw);
 extern void CheckPartitionNumber(DrawState *draw, int32 partition);
 extern void CheckPartitionOpen(DrawState *draw, int32 partition);
 extern char *DrawNotReadyDetail(DrawState *draw);
+extern void ReportDrawNotReady(DrawState *draw);
 extern char *DigestHex(const uint8 *digest);
+extern bool DatabaseIsShard(void);
+extern void CheckNotShard(const char *what);
 
 #endif							/* PROMO_DRAW_BARRIER_H */

@@ -144,12 +144,6 @@ static SqlPlan mark_drawn_plan = {
 	3, {INT8OID, INT8OID, NUMERICOID}
 };
 
-/* the node number of a shard of a sharded deployment */
-static SqlPlan shard_node_plan = {
-	"SELECT node::text FROM promo_draw.shard_node",
-	0, {InvalidOid}
-};
-
 /* draws to draw, for tables from before 0.3.0 */
 static SqlPlan due_draws_legacy_plan = {
 	"SELECT draw_id, false FROM promo_draw.draw "
@@ -658,36 +652,6 @@ ReturnStoredResults(DrawRun *run)
 	SPI_cursor_close(portal);
 }
 
-/* Raise the error of a draw that is not ready to be drawn. */
-static void
-ReportDrawNotReady(DrawState *draw)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_PD_DRAW_NOT_READY),
-			 errmsg("draw %lld is not ready", (long long) draw->draw_id),
-			 errdetail("%s", DrawNotReadyDetail(draw)),
-			 errhint("A draw is ready once closes_at has passed or, with partitions, once every partition has called close_partition().")));
-}
-
-/*
- * A shard of a sharded deployment (promo_draw.shard_node has its row) draws
- * only through the proxy, which merges every shard's tickets: a draw of one
- * shard's customers alone would not be the draw.
- */
-static void
-CheckNotShard(const char *what)
-{
-	Oid			relid = get_relname_relid("shard_node", get_rel_namespace(PromoTableOid("draw")));
-
-	if (OidIsValid(relid) && SqlRun(&shard_node_plan, NULL, NULL, 0) > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_SHARDED),
-				 errmsg("this database is shard %s of a sharded deployment",
-						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
-				 errdetail("%s draws the customers of every shard together, so it runs on the proxy.", what),
-				 errhint("Call it on the proxy database, where promo_draw_proxy is installed.")));
-}
-
 /*
  * Draw one draw, or return its stored results if it was drawn already.
  * out, if not NULL, receives run_draw's rows.  nowait skips a draw another
@@ -758,7 +722,7 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 														 JsonString(run.draw->lose_message)));
 
 	if (run.draw->sealed)
-		sealed = SealedSortBegin(run.draw, run.prizes, run.nprizes, run.sort_mem,
+		sealed = SealedSortBegin(run.draw, run.prizes, run.nprizes, run.sort_mem, true,
 								 &run.participants, &run.tickets_total);
 	else
 	{
@@ -1030,12 +994,10 @@ shard_draw_begin(PG_FUNCTION_ARGS)
 	else
 	{
 		CheckDrawNotFinished(draw);
-		if (draw->sealed)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("draw %lld is sealed, and sealed draws are not sharded", (long long) draw_id)));
 		if (!DrawIsReady(draw))
 			ReportDrawNotReady(draw);
+		if (draw->sealed)
+			CheckSealedDrawable(draw);
 	}
 	SPI_finish();
 	PG_RETURN_TEXT_P(cstring_to_text(state));

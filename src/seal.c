@@ -61,6 +61,7 @@
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "port/pg_bswap.h"
@@ -266,6 +267,7 @@ seal_draw(PG_FUNCTION_ARGS)
 	draw_id = PG_GETARG_INT64(0);
 
 	SPI_connect();
+	CheckNotShard("seal_draw()");
 	LockDrawBarrier(draw_id);
 	draw = LoadDraw(draw_id, false);
 	if (!draw->sealed)
@@ -567,6 +569,7 @@ struct SealedSort
 	SortedTicket *out;
 	int			nout;
 	int			nextout;
+	SortedTicket *last;			/* the ticket SealedSortNext returned last */
 	bool		exhausted;
 	MemoryContext tiecxt;
 };
@@ -607,14 +610,16 @@ SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets)
 }
 
 /*
- * Read a sealed draw's participants, check them against its entry digest,
- * and sort the keys of their tickets.  Counts participants and tickets.
+ * Read a sealed draw's participants, check them against its entry digest
+ * (unless check_digest is false: a shard holds only some of the entries
+ * its digest covers, and the proxy checks them all), and sort the keys of
+ * their tickets.  Counts participants and tickets.
  * The sort stays within sort_mem kB and spills beyond it.  Needs an SPI
  * connection.
  */
 SealedSort *
 SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes, int sort_mem,
-				int64 *participants, Numeric *tickets_total)
+				bool check_digest, int64 *participants, Numeric *tickets_total)
 {
 	SealedSort *ss = palloc0(sizeof(SealedSort));
 	AttrNumber	keys[3] = {1, 2, 3};
@@ -644,7 +649,7 @@ SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes, int sort_mem,
 	ss->tickets_total = int64_to_numeric(0);
 
 	ScanSealedEntries(draw, prizes, nprizes, SealedSortAddEntry, ss, digest);
-	if (memcmp(digest, draw->entry_digest, DRAW_DIGEST_LEN) != 0)
+	if (check_digest && memcmp(digest, draw->entry_digest, DRAW_DIGEST_LEN) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("the entries of sealed draw %lld do not match its digest",
@@ -764,9 +769,10 @@ SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
 		ss->run[ss->nrun++] = t;
 	}
 
-	*ticket = ss->out[ss->nextout].ticket;
-	*customer_id = ss->out[ss->nextout].customer_id;
-	*rank = ss->out[ss->nextout].rank;
+	ss->last = &ss->out[ss->nextout];
+	*ticket = ss->last->ticket;
+	*customer_id = ss->last->customer_id;
+	*rank = ss->last->rank;
 	ss->nextout++;
 	return true;
 }
@@ -779,4 +785,160 @@ SealedSortEnd(SealedSort *ss)
 	ExecDropSingleTupleTableSlot(ss->slot);
 	KeyMakerEnd(ss->km);
 	MemoryContextDelete(ss->tiecxt);
+}
+
+/*
+ * shard_seal_begin(draw_id): on a shard, before the proxy reads a sealed
+ * draw's entries to seal it.  Waits for ingest in flight (the barrier, to
+ * the end of the transaction) and returns the draw's digest if this shard
+ * has it sealed already, else NULL; a draw that is not a sealed draw, is
+ * not ready, or was cancelled or drawn raises its error.
+ */
+PG_FUNCTION_INFO_V1(shard_seal_begin);
+Datum
+shard_seal_begin(PG_FUNCTION_ARGS)
+{
+	int64		draw_id;
+	DrawState  *draw;
+	bytea	   *result = NULL;
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	draw_id = PG_GETARG_INT64(0);
+	SPI_connect();
+	LockDrawBarrier(draw_id);
+	draw = LoadDraw(draw_id, false);
+	if (!draw->sealed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_BEACON),
+				 errmsg("draw %lld is not a sealed draw", (long long) draw_id)));
+	CheckDrawNotFinished(draw);
+	if (draw->has_digest)
+	{
+		result = palloc(VARHDRSZ + DRAW_DIGEST_LEN);
+		SET_VARSIZE(result, VARHDRSZ + DRAW_DIGEST_LEN);
+		memcpy(VARDATA(result), draw->entry_digest, DRAW_DIGEST_LEN);
+	}
+	else if (!DrawIsReady(draw))
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_DRAW_NOT_READY),
+				 errmsg("draw %lld is not ready", (long long) draw_id),
+				 errdetail("%s", DrawNotReadyDetail(draw)),
+				 errhint("A draw is sealed once its ingest is over.")));
+	SPI_finish();
+	if (result == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(result);
+}
+
+/*
+ * shard_seal_draw(draw_id, digest): on a shard, seal its part of a sealed
+ * draw with the digest the proxy computed over every shard's entries:
+ * status sealed, entry_digest, sealed_at, and a NOTIFY as a single node
+ * sends.  Sealing again with the same digest changes nothing; with
+ * another, it is refused.
+ */
+PG_FUNCTION_INFO_V1(shard_seal_draw);
+Datum
+shard_seal_draw(PG_FUNCTION_ARGS)
+{
+	int64		draw_id;
+	bytea	   *digest;
+	DrawState  *draw;
+	Datum		args[2];
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	CHECK_ARG_NOT_NULL(fcinfo, 1, "digest");
+	draw_id = PG_GETARG_INT64(0);
+	digest = PG_GETARG_BYTEA_PP(1);
+	if (VARSIZE_ANY_EXHDR(digest) != DRAW_DIGEST_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("an entry digest is %d bytes long", DRAW_DIGEST_LEN)));
+	SPI_connect();
+	LockDrawRunner(draw_id, false);
+	LockDrawBarrier(draw_id);
+	draw = LoadDraw(draw_id, true);
+	if (!draw->sealed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_BEACON),
+				 errmsg("draw %lld is not a sealed draw", (long long) draw_id)));
+	if (draw->has_digest)
+	{
+		if (memcmp(draw->entry_digest, VARDATA_ANY(digest), DRAW_DIGEST_LEN) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_PD_SHARDED),
+					 errmsg("draw %lld is sealed on this node with another digest", (long long) draw_id),
+					 errdetail("It was sealed with %s.", DigestHex(draw->entry_digest))));
+	}
+	else
+	{
+		CheckDrawNotFinished(draw);
+		if (!DrawIsReady(draw))
+			ReportDrawNotReady(draw);
+		args[0] = Int64GetDatum(draw_id);
+		args[1] = PointerGetDatum(digest);
+		if (SqlRunLatest(&seal_plan, args, NULL, 0) != 1)
+			elog(ERROR, "draw %lld changed while it was being sealed", (long long) draw_id);
+		Async_Notify("promo_draw",
+					 psprintf("{\"draw_id\": " INT64_FORMAT ", \"status\": \"sealed\", "
+							  "\"entry_digest\": \"%s\"}",
+							  draw_id, DigestHex((const uint8 *) VARDATA_ANY(digest))));
+	}
+	SPI_finish();
+	PG_RETURN_BYTEA_P(digest);
+}
+
+/*
+ * shard_sealed_tickets(draw_id): on a shard, the keys of its participants'
+ * tickets in a sealed draw that has its beacon, in the draw's order (key,
+ * then customer, then ticket number; near ties settled in numeric), for
+ * the proxy to merge: key, customer_id, rank, tickets, ticket.  Takes the
+ * draw's runner lock and barrier to the end of the transaction.
+ */
+PG_FUNCTION_INFO_V1(shard_sealed_tickets);
+Datum
+shard_sealed_tickets(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int64		draw_id;
+	DrawState  *draw;
+	Prize	   *prizes;
+	int			nprizes;
+	int64		participants;
+	Numeric		tickets_total;
+	SealedSort *ss;
+	pg_uuid_t	ticket;
+	int64		customer_id;
+	int32		rank;
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	draw_id = PG_GETARG_INT64(0);
+	InitMaterializedSRF(fcinfo, 0);
+	SPI_connect();
+	LockDrawRunner(draw_id, false);
+	LockDrawBarrier(draw_id);
+	draw = LoadDraw(draw_id, true);
+	CheckDrawNotFinished(draw);
+	if (!draw->sealed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_BEACON),
+				 errmsg("draw %lld is not a sealed draw", (long long) draw_id)));
+	prizes = LoadPrizes(draw_id, &nprizes);
+	ss = SealedSortBegin(draw, prizes, nprizes, work_mem, false, &participants, &tickets_total);
+	while (SealedSortNext(ss, &ticket, &customer_id, &rank))
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false};
+
+		values[0] = Float8GetDatum(ss->last->key);
+		values[1] = Int64GetDatum(customer_id);
+		values[2] = Int32GetDatum(rank);
+		values[3] = Int64GetDatum(ss->last->tickets);
+		values[4] = UUIDPGetDatum(&ticket);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		CHECK_FOR_INTERRUPTS();
+	}
+	SealedSortEnd(ss);
+	SPI_finish();
+	return (Datum) 0;
 }

@@ -22,8 +22,8 @@ typedef struct SealedSort SealedSort;
 extern void SealDraw(DrawState *draw, uint8 *digest);
 extern void CheckSealedDrawable(DrawState *draw);
 extern SealedSort *SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes,
-								   int sort_mem, int64 *participants,
-								   Numeric *tickets_total);
+								   int sort_mem, bool check_digest,
+								   int64 *participants, Numeric *tickets_total);
 extern bool SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id,
 						   int32 *rank);
 extern void SealedSortEnd(SealedSort *ss);

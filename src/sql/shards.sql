@@ -16,7 +16,10 @@
  *   interleaved by shard_configure: node k of n hands out k + 1, k + 1 + n,
  *   ..., so an id names its node and no two nodes give the same id.
  * - A sharded draw is drawn by the proxy, which merges the tickets of all
- *   nodes (shard_draw_tickets) and stages each node's results
+ *   nodes (shard_draw_tickets; for a sealed draw the keys of
+ *   shard_sealed_tickets, after sealing every node with the digest of all
+ *   their entries: shard_sealed_entries, shard_seal_draw) and stages each
+ *   node's results
  *   (shard_stage_draw) before any node publishes them (shard_publish_draw);
  *   run_draw and run_due_draws on a shard refuse with PD050.
  * - A limited code's limit is spread over the nodes; a node whose part is
@@ -198,6 +201,48 @@ END
 $$;
 COMMENT ON FUNCTION promo_draw.shard_draw_tickets(bigint) IS
 	'the best tickets of this node''s participants in a ready draw, for the proxy to merge; only once the draw is ready, when no more tickets can come';
+
+CREATE FUNCTION promo_draw.shard_seal_begin(draw_id bigint) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'shard_seal_begin'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.shard_seal_begin(bigint) IS
+	'wait for ingest in flight on a sealed draw that is ready; its digest if this node has it sealed, else NULL';
+
+CREATE FUNCTION promo_draw.shard_sealed_entries(draw_id bigint)
+RETURNS TABLE (customer_id bigint, tickets bigint)
+LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v_opt_in boolean;
+BEGIN
+	PERFORM promo_draw.shard_seal_begin(shard_sealed_entries.draw_id);
+	SELECT d.requires_opt_in INTO v_opt_in FROM promo_draw.draw d
+	WHERE d.draw_id = shard_sealed_entries.draw_id;
+	RETURN QUERY
+	SELECT e.customer_id, e.tickets FROM promo_draw.entry e
+	WHERE e.draw_id = shard_sealed_entries.draw_id AND e.tickets > 0 AND (e.opted_in OR NOT v_opt_in)
+	ORDER BY e.customer_id;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.shard_sealed_entries(bigint) IS
+	'the participants of a ready sealed draw on this node and their ticket counts, for the proxy to seal it';
+
+CREATE FUNCTION promo_draw.shard_seal_draw(draw_id bigint, digest bytea) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'shard_seal_draw'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.shard_seal_draw(bigint, bytea) IS
+	'seal this node''s part of a sealed draw with the digest of every node''s entries; again with the same digest changes nothing';
+
+CREATE FUNCTION promo_draw.shard_sealed_tickets(draw_id bigint)
+RETURNS TABLE (key double precision, customer_id bigint, rank integer, tickets bigint, ticket uuid)
+	AS 'MODULE_PATHNAME', 'shard_sealed_tickets'
+	LANGUAGE C VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION promo_draw.shard_sealed_tickets(bigint) IS
+	'the keys of this node''s tickets in a sealed draw with its beacon, in the draw''s order, for the proxy to merge';
 
 CREATE FUNCTION promo_draw.shard_stage_draw(draw_id bigint, token uuid, places bigint[],
 	customer_ids bigint[], tickets uuid[], prize_ids bigint[], outcomes text[])
