@@ -51,6 +51,7 @@ PROXY_PIECES = \
 	proxy/sql/routing.sql \
 	proxy/sql/draws.sql \
 	src/sql/verify.sql \
+	proxy/sql/sealed.sql \
 	proxy/sql/codes.sql \
 	proxy/sql/customers.sql \
 	proxy/sql/privileges.sql

@@ -85,12 +85,6 @@ AS $$
 DECLARE
 	v_id bigint;
 BEGIN
-	IF create_draw.sealed OR create_draw.beacon_source IS NOT NULL THEN
-		RAISE EXCEPTION 'sealed draws are not sharded yet'
-			USING ERRCODE = 'feature_not_supported',
-			      DETAIL = 'A sealed draw''s digest covers every entry, so all nodes would have to seal it together.',
-			      HINT = 'Run sealed draws on a single node.';
-	END IF;
 	PERFORM promo_draw_proxy.check_nodes();
 	-- node 0 checks the arguments, takes the id and makes the seed; the
 	-- other nodes get a copy (the seed goes from node to node through this
@@ -99,14 +93,15 @@ BEGIN
 		create_draw.draw_at, create_draw.opens_at, create_draw.stake_per_ticket,
 		create_draw.max_wins_per_customer, create_draw.partitions, create_draw.requires_opt_in,
 		create_draw.milestones, create_draw.min_stake, create_draw.max_tickets_per_customer,
-		create_draw.default_prize, create_draw.lose_message, create_draw.eligibility::text);
+		create_draw.default_prize, create_draw.lose_message, create_draw.eligibility::text,
+		create_draw.sealed, create_draw.beacon_source);
 	PERFORM promo_draw_proxy.copy_draw(v_id);
 	RETURN v_id;
 END
 $$;
 COMMENT ON FUNCTION promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric,
 	integer, integer, boolean, integer[], numeric, bigint, text, text, regprocedure, boolean, text) IS
-	'create a prize draw on every node, with one secret seed; returns its draw_id';
+	'create a prize draw on every node, with one secret seed, or sealed; returns its draw_id';
 
 CREATE FUNCTION promo_draw.add_prize(draw_id bigint, name text, value numeric,
 	quantity integer DEFAULT 1, payload jsonb DEFAULT '{}')
@@ -199,14 +194,25 @@ COMMENT ON FUNCTION promo_draw.record_stakes(bigint, bigint[], numeric[], timest
 	'a batch of bets from one partition, split by node (each node applies its part in one call); returns the tickets the batch brought';
 
 CREATE FUNCTION promo_draw.close_partition(draw_id bigint, partition integer) RETURNS boolean
-LANGUAGE sql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-	-- every node closes the partition; the draw is ready when it is on all
-	SELECT bool_and(r) FROM promo_draw_proxy.close_partition_on_all(draw_id, partition) r
+DECLARE
+	v_ready boolean;
+BEGIN
+	-- every node closes the partition; the draw is ready when it is on all,
+	-- and a sealed draw is then sealed over every node's entries
+	SELECT bool_and(r) INTO v_ready
+	FROM promo_draw_proxy.close_partition_on_all(close_partition.draw_id, close_partition.partition) r;
+	IF v_ready AND EXISTS (SELECT FROM promo_draw_proxy.draw_rows(close_partition.draw_id) d
+	                       WHERE d.node = 0 AND d.sealed AND d.entry_digest IS NULL) THEN
+		PERFORM promo_draw.seal_draw(close_partition.draw_id);
+	END IF;
+	RETURN v_ready;
+END
 $$;
 COMMENT ON FUNCTION promo_draw.close_partition(bigint, integer) IS
-	'close an ingest partition of a draw on every node; true once every partition has reported on every node';
+	'close an ingest partition of a draw on every node; true once every partition has reported on every node (a sealed draw is then sealed)';
 
 CREATE FUNCTION promo_draw.cancel_draw(draw_id bigint, reason text DEFAULT NULL) RETURNS void
 LANGUAGE sql VOLATILE SECURITY DEFINER
@@ -298,11 +304,64 @@ BEGIN
 	IF to_regclass('pg_temp.promo_draw_tickets') IS NOT NULL THEN
 		DROP TABLE pg_temp.promo_draw_tickets, pg_temp.promo_draw_results, pg_temp.promo_draw_marks;
 	END IF;
-	CREATE TEMP TABLE promo_draw_tickets ON COMMIT DROP AS
-	SELECT row_number() OVER w AS place, x.ticket, x.customer_id, x.rank,
-	       coalesce(lag(x.ticket) OVER w = x.ticket, false) AS repeat
-	FROM promo_draw_proxy.draw_tickets_on_all(v_id) x
-	WINDOW w AS (ORDER BY x.ticket DESC, x.customer_id, x.rank);
+	IF to_regclass('pg_temp.promo_draw_keys') IS NOT NULL THEN
+		DROP TABLE pg_temp.promo_draw_keys;
+	END IF;
+	IF NOT v.sealed THEN
+		CREATE TEMP TABLE promo_draw_tickets ON COMMIT DROP AS
+		SELECT row_number() OVER w AS place, x.ticket, x.customer_id, x.rank,
+		       coalesce(lag(x.ticket) OVER w = x.ticket, false) AS repeat
+		FROM promo_draw_proxy.draw_tickets_on_all(v_id) x
+		WINDOW w AS (ORDER BY x.ticket DESC, x.customer_id, x.rank);
+	ELSE
+		-- a sealed draw: every node sealed with one digest and given one beacon
+		IF EXISTS (SELECT FROM promo_draw_proxy.draw_rows(v_id) d
+		           WHERE d.entry_digest IS DISTINCT FROM v.entry_digest OR d.beacon IS DISTINCT FROM v.beacon) THEN
+			RAISE EXCEPTION 'the nodes of sealed draw % disagree on its digest or beacon', v_id
+				USING ERRCODE = 'PD050',
+				      HINT = 'seal_draw() and set_beacon() on the proxy complete a seal or a beacon that reached only some nodes.';
+		END IF;
+		IF v.entry_digest IS NULL THEN
+			RAISE EXCEPTION 'draw % is not sealed yet', v_id
+				USING ERRCODE = 'PD041',
+				      HINT = 'run_due_draws() seals it on its next call; seal_draw() seals it now.  Then publish its digest and wait for the beacon.';
+		END IF;
+		IF v.beacon IS NULL THEN
+			RAISE EXCEPTION 'draw % has no beacon yet', v_id
+				USING ERRCODE = 'PD041',
+				      DETAIL = format('It was sealed with digest %s and waits for a value of: %s.',
+				                      encode(v.entry_digest, 'hex'), v.beacon_source);
+		END IF;
+		CREATE TEMP TABLE promo_draw_keys ON COMMIT DROP AS
+		SELECT * FROM promo_draw_proxy.sealed_tickets_on_all(v_id);
+		-- every node's entries together must give the digest they were sealed with
+		IF promo_draw_proxy.sealed_digest(v_id,
+		       (SELECT array_agg(k.customer_id ORDER BY k.customer_id) FROM promo_draw_keys k WHERE k.rank = 1),
+		       (SELECT array_agg(k.tickets ORDER BY k.customer_id) FROM promo_draw_keys k WHERE k.rank = 1))
+		   IS DISTINCT FROM v.entry_digest THEN
+			RAISE EXCEPTION 'the entries of sealed draw % do not match its digest', v_id
+				USING ERRCODE = 'data_corrupted',
+				      DETAIL = format('It was sealed with digest %s.', encode(v.entry_digest, 'hex')),
+				      HINT = 'Something changed the tables of a node behind promo_draw''s back; the draw is not run.';
+		END IF;
+		-- smallest key first; keys within 1e-9 of the one before, as the
+		-- nodes settle them, are ordered by their exact (numeric) value
+		CREATE TEMP TABLE promo_draw_tickets ON COMMIT DROP AS
+		WITH o AS (
+			SELECT k.*, k.key - lag(k.key) OVER w > 1e-9 * k.key AS gap
+			FROM promo_draw_keys k WINDOW w AS (ORDER BY k.key, k.customer_id, k.rank)
+		), r AS (
+			SELECT o.*, count(*) FILTER (WHERE o.gap) OVER (ORDER BY o.key, o.customer_id, o.rank) AS run
+			FROM o
+		), n AS (
+			SELECT r.*, count(*) OVER (PARTITION BY r.run) AS size FROM r
+		)
+		SELECT row_number() OVER (ORDER BY n.run, x.exact, n.customer_id, n.rank) AS place,
+		       n.ticket, n.customer_id, n.rank, false AS repeat
+		FROM n, LATERAL (SELECT CASE WHEN n.size > 1
+		                             THEN promo_draw_proxy.exact_key(v.beacon, v.entry_digest, n.customer_id,
+		                                                             n.rank, n.tickets) END AS exact) x;
+	END IF;
 	CREATE UNIQUE INDEX ON promo_draw_tickets (place);
 	CREATE TEMP TABLE promo_draw_results (place bigint PRIMARY KEY, customer_id bigint NOT NULL,
 		ticket uuid NOT NULL, prize_id bigint, outcome text NOT NULL) ON COMMIT DROP;
@@ -399,11 +458,16 @@ AS $$
 DECLARE
 	v_drawn integer := 0;
 	v_id bigint;
+	v_seal boolean;
 BEGIN
-	FOR v_id IN SELECT x.draw_id FROM promo_draw_proxy.due_draws_on_0() x LOOP
+	FOR v_id, v_seal IN SELECT x.draw_id, x.to_seal FROM promo_draw_proxy.due_draws_on_0() x LOOP
 		BEGIN
-			PERFORM count(*) FROM promo_draw.run_draw(v_id);
-			v_drawn := v_drawn + 1;
+			IF v_seal THEN
+				PERFORM promo_draw.seal_draw(v_id);
+			ELSE
+				PERFORM count(*) FROM promo_draw.run_draw(v_id);
+				v_drawn := v_drawn + 1;
+			END IF;
 		EXCEPTION WHEN OTHERS THEN
 			RAISE WARNING 'draw % was not drawn: %', v_id, SQLERRM
 				USING HINT = 'run_due_draws() will try again on its next call.';
@@ -413,7 +477,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION promo_draw.run_due_draws() IS
-	'draw every ready draw whose draw_at has passed, over every node, for pg_cron on the proxy; returns how many it drew';
+	'draw every ready draw whose draw_at has passed and seal every sealed draw past closes_at, over every node, for pg_cron on the proxy; returns how many it drew';
 
 /*
  * What verify_draw reads, from every node (src/sql/verify.sql).  A draw's
@@ -427,7 +491,8 @@ AS $$
 	WITH n AS (SELECT * FROM promo_draw_proxy.draw_rows(for_draw))
 	SELECT z.node, z.draw_id, z.name, z.opens_at, z.closes_at, z.draw_at,
 	       CASE WHEN a.drawn = a.nodes THEN 'drawn' WHEN a.cancelled > 0 THEN 'cancelled'
-	            WHEN z.status = 'drawn' THEN 'open' ELSE z.status END,
+	            WHEN z.status = 'drawn' THEN CASE WHEN z.sealed THEN 'sealed' ELSE 'open' END
+            ELSE z.status END,
 	       z.partitions, z.max_wins_per_customer, z.stake_per_ticket, z.min_stake,
 	       z.max_tickets_per_customer, z.milestones, z.requires_opt_in, z.default_prize,
 	       z.lose_message, z.eligibility, z.eligibility_identity, z.seed_hash, z.created_by,

@@ -24,12 +24,13 @@ CREATE FUNCTION promo_draw_proxy.create_draw_on_0(name text, closes_at timestamp
 	draw_at timestamptz, opens_at timestamptz, stake_per_ticket numeric,
 	max_wins_per_customer integer, partitions integer, requires_opt_in boolean,
 	milestones integer[], min_stake numeric, max_tickets_per_customer bigint,
-	default_prize text, lose_message text, eligibility text)
+	default_prize text, lose_message text, eligibility text, sealed boolean, beacon_source text)
 RETURNS bigint AS $$
 	CLUSTER 'promo_draw_shards'; RUN ON 0;
 	SELECT promo_draw.create_draw(name, closes_at, draw_at, opens_at, stake_per_ticket,
 		max_wins_per_customer, partitions, requires_opt_in, milestones, min_stake,
-		max_tickets_per_customer, default_prize, lose_message, eligibility::regprocedure);
+		max_tickets_per_customer, default_prize, lose_message, eligibility::regprocedure,
+		sealed, beacon_source);
 $$ LANGUAGE plproxy VOLATILE;
 
 CREATE FUNCTION promo_draw_proxy.add_prize_on_0(draw_id bigint, name text, value numeric,
@@ -146,12 +147,47 @@ RETURNS SETOF record AS $$
 	SELECT * FROM promo_draw.shard_draw_results(draw_id);
 $$ LANGUAGE plproxy VOLATILE;
 
-CREATE FUNCTION promo_draw_proxy.due_draws_on_0(OUT draw_id bigint) RETURNS SETOF bigint AS $$
+-- draws to draw, and sealed draws without partitions to seal (to_seal),
+-- as node 0 sees them
+CREATE FUNCTION promo_draw_proxy.due_draws_on_0(OUT draw_id bigint, OUT to_seal boolean)
+RETURNS SETOF record AS $$
 	CLUSTER 'promo_draw_shards'; RUN ON 0;
-	SELECT d.draw_id FROM promo_draw.draw d
-	WHERE d.status = 'open' AND d.draw_at <= clock_timestamp()
-	  AND (CASE WHEN d.partitions > 0 THEN d.ready_at IS NOT NULL ELSE clock_timestamp() >= d.closes_at END)
-	ORDER BY d.draw_at, d.draw_id;
+	SELECT d.draw_id, false AS to_seal FROM promo_draw.draw d
+	WHERE d.draw_at <= clock_timestamp()
+	  AND ((d.status = 'open' AND NOT d.sealed
+	        AND CASE WHEN d.partitions > 0 THEN d.ready_at IS NOT NULL ELSE clock_timestamp() >= d.closes_at END)
+	       OR (d.status = 'sealed' AND d.beacon IS NOT NULL))
+	UNION ALL
+	SELECT d.draw_id, true FROM promo_draw.draw d
+	WHERE d.status = 'open' AND d.sealed AND d.partitions = 0 AND clock_timestamp() >= d.closes_at
+	ORDER BY 2 DESC, 1;
+$$ LANGUAGE plproxy VOLATILE;
+
+-- sealed draws
+
+CREATE FUNCTION promo_draw_proxy.sealed_entries_on_all(draw_id bigint,
+	OUT customer_id bigint, OUT tickets bigint)
+RETURNS SETOF record AS $$
+	CLUSTER 'promo_draw_shards'; RUN ON ALL;
+	SELECT * FROM promo_draw.shard_sealed_entries(draw_id);
+$$ LANGUAGE plproxy VOLATILE;
+
+CREATE FUNCTION promo_draw_proxy.seal_draw_on_all(draw_id bigint, digest bytea) RETURNS SETOF bytea AS $$
+	CLUSTER 'promo_draw_shards'; RUN ON ALL;
+	SELECT promo_draw.shard_seal_draw(draw_id, digest);
+$$ LANGUAGE plproxy VOLATILE;
+
+CREATE FUNCTION promo_draw_proxy.set_beacon_on(node integer, draw_id bigint, value bytea, reference text)
+RETURNS void AS $$
+	CLUSTER 'promo_draw_shards'; RUN ON node;
+	SELECT promo_draw.set_beacon(draw_id, value, reference);
+$$ LANGUAGE plproxy VOLATILE;
+
+CREATE FUNCTION promo_draw_proxy.sealed_tickets_on_all(draw_id bigint,
+	OUT key double precision, OUT customer_id bigint, OUT rank integer, OUT tickets bigint, OUT ticket uuid)
+RETURNS SETOF record AS $$
+	CLUSTER 'promo_draw_shards'; RUN ON ALL;
+	SELECT * FROM promo_draw.shard_sealed_tickets(draw_id);
 $$ LANGUAGE plproxy VOLATILE;
 
 -- what the reports and verify_draw read, from every node (NULL: every draw)

@@ -210,6 +210,50 @@ is(join(' ', map { $_->safe_psql('postgres', "SELECT status || ' ' || participan
 is($proxy->safe_psql('postgres', "SELECT won || ' ' || lost FROM promo_draw.draw_summary WHERE draw_id = 6"), '3 297',
 	'three winners among the 300, the others told they lost');
 
+# a sealed draw over the shards: one digest of every shard's entries, the
+# single node's digest, and the single node's results under the same beacon
+$proxy->safe_psql('postgres', q{
+	SELECT promo_draw.create_draw('Bonus Time', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+	                              max_wins_per_customer => 2, default_prize => '5 free spins',
+	                              sealed => true, beacon_source => 'drand quicknet, the round after the seal');
+	SELECT promo_draw.add_prize(7, 'Car', 20000, 1), promo_draw.add_prize(7, 'Spins', 10, 40);
+});
+my $sealed_def = $shards[0]->safe_psql('postgres', 'SELECT promo_draw.shard_draw_definition(7)');
+$proxy->safe_psql('single', "SELECT promo_draw.shard_put_draw('$sealed_def')");
+my $sealed_campaign = qq{
+	SELECT promo_draw.award_tickets(7, array_agg(c ORDER BY c), array_agg(($tickets)::bigint ORDER BY c))
+	FROM generate_series(1, 2000) c;
+	SELECT promo_draw.close_partition(7, 0);
+};
+$proxy->safe_psql($_, $sealed_campaign) for ('postgres', 'single');
+my $digest = "SELECT encode(entry_digest, 'hex') FROM promo_draw.draw WHERE draw_id = 7";
+my $single_digest = $proxy->safe_psql('single', $digest);
+like($single_digest, qr/^[0-9a-f]{64}$/, 'the single node sealed its copy');
+is(join(' ', map { $_->safe_psql('postgres', $digest) } @shards), "$single_digest $single_digest",
+	'closing the partition on the proxy sealed every shard with the single node\'s digest');
+is($proxy->safe_psql('postgres', 'SELECT encode(promo_draw.seal_draw(7), \'hex\')'), $single_digest,
+	'seal_draw on the proxy returns it again');
+($ret, $out, $err) = $proxy->psql('postgres', "SELECT promo_draw.award_tickets(7, $c1, 1)");
+like($err, qr/PD040|is sealed/, 'a sealed draw takes no more tickets on any shard');
+($ret, $out, $err) = $proxy->psql('postgres', 'SELECT count(*) FROM promo_draw.run_draw(7)');
+like($err, qr/has no beacon yet/, 'it is not drawn before its beacon');
+my $beacon = "SELECT promo_draw.set_beacon(7, sha256('round $seed'), 'round $seed')";
+$proxy->safe_psql($_, $beacon) for ('postgres', 'single');
+($ret, $out, $err) = $proxy->psql('postgres', $beacon);
+like($err, qr/PD041|already/, 'the beacon is given once');
+is($proxy->safe_psql('postgres', q{
+	SELECT count(*) FROM (SELECT * FROM promo_draw_proxy.sealed_tickets_on_all(7) LIMIT 300) k,
+	     promo_draw_proxy.draw_rows(7) d
+	WHERE d.node = 0
+	  AND abs(promo_draw_proxy.exact_key(d.beacon, d.entry_digest, k.customer_id, k.rank, k.tickets)
+	          - k.key::numeric) > 1e-12 * k.key::numeric
+}), '0', 'the exact keys with which the proxy settles near ties between shards are the shards\' keys');
+is($proxy->safe_psql('postgres', sprintf($results, 7)), $proxy->safe_psql('single', sprintf($results, 7)),
+	'the sealed draw over the shards equals the single-node draw, place by place');
+is($proxy->safe_psql('postgres', "SELECT string_agg(check_name || '=' || ok, ' ') FROM promo_draw.verify_draw(7)"),
+	'drawn=true digest=true beacon=true participants=true results=true messages=true',
+	'verify_draw on the proxy checks the digest over every shard, the beacon and the results');
+
 # roles on the proxy, granted as the README says
 $proxy->safe_psql('postgres', q{
 	CREATE ROLE promo_app LOGIN;
