@@ -237,6 +237,10 @@ is($proxy->safe_psql('postgres', 'SELECT encode(promo_draw.seal_draw(7), \'hex\'
 like($err, qr/PD040|is sealed/, 'a sealed draw takes no more tickets on any shard');
 ($ret, $out, $err) = $proxy->psql('postgres', 'SELECT count(*) FROM promo_draw.run_draw(7)');
 like($err, qr/has no beacon yet/, 'it is not drawn before its beacon');
+($ret, $out, $err) = $shards[0]->psql('postgres', 'SELECT promo_draw.seal_draw(7)');
+like($err, qr/shard 0 of a sharded deployment/, 'a shard does not seal on its own (PD050)');
+($ret, $out, $err) = $shards[1]->psql('postgres', "SELECT promo_draw.shard_seal_draw(7, sha256('another'))");
+like($err, qr/sealed on this node with another digest/, 'nor takes another digest once sealed');
 my $beacon = "SELECT promo_draw.set_beacon(7, sha256('round $seed'), 'round $seed')";
 $proxy->safe_psql($_, $beacon) for ('postgres', 'single');
 ($ret, $out, $err) = $proxy->psql('postgres', $beacon);
@@ -248,6 +252,16 @@ is($proxy->safe_psql('postgres', q{
 	  AND abs(promo_draw_proxy.exact_key(d.beacon, d.entry_digest, k.customer_id, k.rank, k.tickets)
 	          - k.key::numeric) > 1e-12 * k.key::numeric
 }), '0', 'the exact keys with which the proxy settles near ties between shards are the shards\' keys');
+# an entry changed behind promo_draw's back on one shard: the proxy's digest
+# of every shard's entries no longer matches, and nothing is drawn
+my $tamper = 'UPDATE promo_draw.entry SET tickets = tickets + %d WHERE draw_id = 7 '
+	. 'AND customer_id = (SELECT min(customer_id) FROM promo_draw.entry WHERE draw_id = 7)';
+$shards[1]->safe_psql('postgres', "SET session_replication_role = replica; " . sprintf($tamper, 1));
+($ret, $out, $err) = $proxy->psql('postgres', 'SELECT count(*) FROM promo_draw.run_draw(7)');
+like($err, qr/entries of sealed draw 7 do not match its digest/, 'a changed entry on one shard stops the sealed draw');
+is(join(' ', map { $_->safe_psql('postgres', 'SELECT status FROM promo_draw.draw WHERE draw_id = 7') } @shards),
+	'sealed sealed', 'and leaves every shard sealed, undrawn');
+$shards[1]->safe_psql('postgres', "SET session_replication_role = replica; " . sprintf($tamper, -1));
 is($proxy->safe_psql('postgres', sprintf($results, 7)), $proxy->safe_psql('single', sprintf($results, 7)),
 	'the sealed draw over the shards equals the single-node draw, place by place');
 is($proxy->safe_psql('postgres', "SELECT string_agg(check_name || '=' || ok, ' ') FROM promo_draw.verify_draw(7)"),
