@@ -139,5 +139,21 @@ foreach my $old (grep { $_ ne $default } @versions)
 	}), "\n3\nt", "from $old: and sealed draws");
 }
 
+# promo_draw_proxy is released with promo_draw, and every version of it
+# shipped has an update path to the current one (the proxy holds no data:
+# test/t/009_sharded.pl dumps and restores it)
+is($node->safe_psql('postgres',
+	"SELECT default_version FROM pg_available_extensions WHERE name = 'promo_draw_proxy'"),
+	$default, 'promo_draw_proxy has the version of promo_draw');
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FROM pg_available_extension_versions v
+	WHERE v.name = 'promo_draw_proxy' AND v.version <> (SELECT default_version FROM pg_available_extensions
+	                                                    WHERE name = 'promo_draw_proxy')
+	  AND NOT EXISTS (SELECT FROM pg_extension_update_paths('promo_draw_proxy') u
+	                  WHERE u.source = v.version AND u.target = (SELECT default_version FROM pg_available_extensions
+	                                                             WHERE name = 'promo_draw_proxy')
+	                    AND u.path IS NOT NULL)}), '0',
+	'every promo_draw_proxy version shipped updates to the current one');
+
 $node->stop;
 done_testing();

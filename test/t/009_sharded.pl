@@ -359,5 +359,28 @@ cmp_ok($proxy->safe_psql('postgres', "SELECT count(*) FROM promo_draw_proxy.code
 is($proxy->safe_psql('postgres', "SELECT redeemed || ' ' || remaining FROM promo_draw.code_summary WHERE code = 'STAMPEDE'"),
 	'150 0', 'code_summary on the proxy counts every shard');
 
+# the proxy holds no data of its own: a dump of its database is the
+# extension, its cluster and its grants, and restored anywhere it serves
+# the same shards
+my $dump = "$PostgreSQL::Test::Utils::tmp_check/proxy.dump";
+$proxy->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $proxy->connstr('postgres') ],
+	'pg_dump of the proxy database');
+$proxy->safe_psql('postgres', 'CREATE DATABASE proxy_copy');
+$proxy->command_ok([ 'pg_restore', '--exit-on-error', '-d', $proxy->connstr('proxy_copy'), $dump ],
+	'restored into another database');
+my $dumped = join "\n", map { $proxy->safe_psql($_, q{
+	SELECT count(*) FILTER (WHERE NOT EXISTS (SELECT FROM pg_depend d
+	                                          WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+	                                            AND d.deptype = 'e'))
+	FROM pg_proc p WHERE p.pronamespace IN ('promo_draw'::regnamespace, 'promo_draw_proxy'::regnamespace)
+}) } ('postgres', 'proxy_copy');
+is($dumped, "0\n0", 'every function of the proxy belongs to promo_draw_proxy, before and after');
+my $summary = 'SELECT string_agg(draw_id || \' \' || status || \' \' || participants || \' \' || won, \', \' ORDER BY draw_id) FROM promo_draw.draw_summary';
+is($proxy->safe_psql('proxy_copy', $summary), $proxy->safe_psql('postgres', $summary),
+	'the restored proxy reports the same draws from the shards');
+is($proxy->safe_psql('proxy_copy', "SET ROLE promo_app; SELECT tickets FROM promo_draw.ticket_progress(1, $c0)"),
+	$proxy->safe_psql('postgres', "SELECT tickets FROM promo_draw.ticket_progress(1, $c0)"),
+	'and routes with the grants it had');
+
 $_->stop for ($proxy, @shards);
 done_testing();
