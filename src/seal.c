@@ -249,6 +249,17 @@ SealDraw(DrawState *draw, uint8 *digest)
 						  draw->draw_id, DigestHex(digest)));
 }
 
+/* Raise PD041 unless the draw is a sealed draw. */
+static void
+CheckDrawSealed(DrawState *draw)
+{
+	if (!draw->sealed)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_BEACON),
+				 errmsg("draw %lld is not a sealed draw", (long long) draw->draw_id),
+				 errdetail("Its tickets are ordered by its own secret seed, committed to by seed_hash.")));
+}
+
 /*
  * seal_draw(draw_id): seal a sealed draw whose ingest is over, for callers
  * that do not wait for run_due_draws().  Returns the entry digest; sealing
@@ -270,11 +281,7 @@ seal_draw(PG_FUNCTION_ARGS)
 	CheckNotShard("seal_draw()");
 	LockDrawBarrier(draw_id);
 	draw = LoadDraw(draw_id, false);
-	if (!draw->sealed)
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_BEACON),
-				 errmsg("draw %lld is not a sealed draw", (long long) draw_id),
-				 errdetail("Its tickets are ordered by its own secret seed, committed to by seed_hash.")));
+	CheckDrawSealed(draw);
 	if (!draw->has_digest)
 	{
 		CheckDrawNotFinished(draw);
@@ -807,10 +814,7 @@ shard_seal_begin(PG_FUNCTION_ARGS)
 	SPI_connect();
 	LockDrawBarrier(draw_id);
 	draw = LoadDraw(draw_id, false);
-	if (!draw->sealed)
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_BEACON),
-				 errmsg("draw %lld is not a sealed draw", (long long) draw_id)));
+	CheckDrawSealed(draw);
 	CheckDrawNotFinished(draw);
 	if (draw->has_digest)
 	{
@@ -819,11 +823,7 @@ shard_seal_begin(PG_FUNCTION_ARGS)
 		memcpy(VARDATA(result), draw->entry_digest, DRAW_DIGEST_LEN);
 	}
 	else if (!DrawIsReady(draw))
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_DRAW_NOT_READY),
-				 errmsg("draw %lld is not ready", (long long) draw_id),
-				 errdetail("%s", DrawNotReadyDetail(draw)),
-				 errhint("A draw is sealed once its ingest is over.")));
+		ReportDrawNotReady(draw);
 	SPI_finish();
 	if (result == NULL)
 		PG_RETURN_NULL();
@@ -858,10 +858,7 @@ shard_seal_draw(PG_FUNCTION_ARGS)
 	LockDrawRunner(draw_id, false);
 	LockDrawBarrier(draw_id);
 	draw = LoadDraw(draw_id, true);
-	if (!draw->sealed)
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_BEACON),
-				 errmsg("draw %lld is not a sealed draw", (long long) draw_id)));
+	CheckDrawSealed(draw);
 	if (draw->has_digest)
 	{
 		if (memcmp(draw->entry_digest, VARDATA_ANY(digest), DRAW_DIGEST_LEN) != 0)
@@ -919,10 +916,7 @@ shard_sealed_tickets(PG_FUNCTION_ARGS)
 	LockDrawBarrier(draw_id);
 	draw = LoadDraw(draw_id, true);
 	CheckDrawNotFinished(draw);
-	if (!draw->sealed)
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_BEACON),
-				 errmsg("draw %lld is not a sealed draw", (long long) draw_id)));
+	CheckDrawSealed(draw);
 	prizes = LoadPrizes(draw_id, &nprizes);
 	ss = SealedSortBegin(draw, prizes, nprizes, work_mem, false, &participants, &tickets_total);
 	while (SealedSortNext(ss, &ticket, &customer_id, &rank))
