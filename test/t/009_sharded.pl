@@ -268,6 +268,23 @@ is($proxy->safe_psql('postgres', "SELECT string_agg(check_name || '=' || ok, ' '
 	'drawn=true digest=true beacon=true participants=true results=true messages=true',
 	'verify_draw on the proxy checks the digest over every shard, the beacon and the results');
 
+# a seal that did not reach the nodes (every partition closed on each shard,
+# no seal yet) is completed by run_due_draws on the proxy, before draw_at
+$proxy->safe_psql('postgres', q{
+	SELECT promo_draw.create_draw('Late seal', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+	                              sealed => true, beacon_source => 'the round after the seal');
+	SELECT promo_draw.award_tickets(8, array_agg(c ORDER BY c), NULL) FROM generate_series(1, 50) c;
+});
+$_->safe_psql('postgres', 'SELECT promo_draw.close_partition(8, 0)') for @shards;
+is(join(' ', map { $_->safe_psql('postgres', 'SELECT status FROM promo_draw.draw WHERE draw_id = 8') } @shards),
+	'open open', 'a shard closing its last partition does not seal a sharded draw alone');
+is($proxy->safe_psql('postgres', 'SELECT promo_draw.run_due_draws()'), '0', 'run_due_draws draws nothing');
+my $late = "SELECT status || ' ' || encode(entry_digest, 'hex') FROM promo_draw.draw WHERE draw_id = 8";
+my @late = map { $_->safe_psql('postgres', $late) } @shards;
+is($late[0], $late[1], 'but seals every shard with one digest');
+is($late[0], 'sealed ' . $proxy->safe_psql('postgres', "SELECT encode(promo_draw.seal_draw(8), 'hex')"),
+	'the digest of every shard\'s entries');
+
 # roles on the proxy, granted as the README says
 $proxy->safe_psql('postgres', q{
 	CREATE ROLE promo_app LOGIN;
