@@ -327,6 +327,31 @@ like($err, qr/promotion code BORROW is exhausted/, 'the eleventh is refused, on 
 is($shards[0]->safe_psql('postgres', "SELECT capacity FROM promo_draw.code_shard WHERE code = 'BORROW'") =~ tr/0//,
 	5, 'shard 0 lent all of its room');
 
+# the protocol's failure cases: a lender that is down refuses the redeemer
+# with its node's error (and counts nothing); a transfer cut between its two
+# steps is completed by the next redeemer who needs room, never twice
+$proxy->safe_psql('postgres', q{
+	SELECT promo_draw.create_code('cut', now() - interval '1 hour', now() + interval '1 day', 6);
+});
+my $redeem_cut = "SELECT (promo_draw.redeem('cut', %s)).code";
+$proxy->safe_psql('postgres', sprintf($redeem_cut, $_)) for @on1[0 .. 2];
+$shards[0]->stop;
+($ret, $out, $err) = $proxy->psql('postgres', sprintf($redeem_cut, $on1[3]));
+like($err, qr/connection to server .*failed/s, 'with the lender down, the borrower\'s customer gets its error, not PD014');
+$shards[0]->start;
+is($shards[1]->safe_psql('postgres', "SELECT count(*) FROM promo_draw.redemption WHERE code = 'CUT'"), '3',
+	'and nothing was counted for them');
+# step 1 alone, as a proxy stopped between the two steps would leave it
+is($shards[0]->safe_psql('postgres',
+	"SELECT promo_draw.shard_lend_code_room('cut', 1, '00000000-0000-0000-0000-00000000c0de', 1)"), '1',
+	'shard 0 lends one place to shard 1, and the proxy stops there');
+is($proxy->safe_psql('postgres', sprintf($redeem_cut, $on1[3])), 'CUT',
+	'the next redeemer on shard 1 takes that place in');
+is($proxy->safe_psql('postgres', "SELECT promo_draw_proxy.settle_code_transfers('cut')"), '0',
+	'nothing is left in transit');
+is(join(' ', map { $_->safe_psql('postgres', "SELECT sum(capacity) FROM promo_draw.code_shard WHERE code = 'CUT'") } @shards),
+	'2 4', 'the place moved once: the capacities still add up to the limit');
+
 # an exact code limit under 16 clients through the proxy; four in five
 # players live on shard 1, which must borrow most of shard 0's room while
 # shard 0's own players redeem
