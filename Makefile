@@ -38,6 +38,7 @@ SQL_PIECES = \
 	src/sql/verify.sql \
 	src/sql/stake.sql \
 	src/sql/claim.sql \
+	src/sql/code_label.sql \
 	src/sql/codes.sql \
 	src/sql/instant_win.sql \
 	src/sql/bonus.sql \
@@ -45,13 +46,14 @@ SQL_PIECES = \
 	src/sql/privileges.sql
 
 # promo_draw_proxy, for the proxy database of a sharded deployment; it
-# shares verify_draw with promo_draw.
+# shares verify_draw and code_label with promo_draw.
 PROXY_PIECES = \
 	proxy/sql/schema.sql \
 	proxy/sql/routing.sql \
 	proxy/sql/draws.sql \
 	src/sql/verify.sql \
 	proxy/sql/sealed.sql \
+	src/sql/code_label.sql \
 	proxy/sql/codes.sql \
 	proxy/sql/customers.sql \
 	proxy/sql/privileges.sql

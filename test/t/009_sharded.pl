@@ -401,6 +401,25 @@ cmp_ok($proxy->safe_psql('postgres', "SELECT count(*) FROM promo_draw_proxy.code
 is($proxy->safe_psql('postgres', "SELECT redeemed || ' ' || remaining FROM promo_draw.code_summary WHERE code = 'STAMPEDE'"),
 	'150 0', 'code_summary on the proxy counts every shard');
 
+# reporting reads the codes as on one node: single-use codes without their
+# random part, and never the functions that show them whole
+my ($single_use) = split /\n/, $proxy->safe_psql('postgres',
+	"SELECT promo_draw.create_codes('VIP-', 3, now() - interval '1 hour', now() + interval '1 day')");
+$proxy->safe_psql('postgres', "SELECT promo_draw.redeem('$single_use', $c1)");
+is($proxy->safe_psql('postgres', q{SET ROLE promo_reporting;
+	SELECT string_agg(code_label || ' ' || redeemed || ' ' || remaining, ', ' ORDER BY code_label, redeemed)
+	FROM promo_draw.code_report WHERE code_label LIKE 'VIP-%' OR code_label = 'STAMPEDE'}),
+	'STAMPEDE 150 0, VIP-************ 0 1, VIP-************ 0 1, VIP-************ 1 0',
+	'reporting reads code_report over the shards, single-use codes labelled');
+is($proxy->safe_psql('postgres', qq{SET ROLE promo_reporting;
+	SELECT code_label || ' ' || customer_id FROM promo_draw.redemption_report WHERE customer_id = $c1 AND code_label LIKE 'VIP-%'}),
+	"VIP-************ $c1", 'and redemption_report, from the customer\'s shard');
+for my $call ('promo_draw_proxy.code_counts_on_all()', 'promo_draw_proxy.redemption_rows()')
+{
+	($ret, $out, $err) = $proxy->psql('postgres', "SET ROLE promo_reporting; SELECT count(*) FROM $call");
+	like($err, qr/permission denied/, "reporting may not read $call, which shows codes whole");
+}
+
 # the proxy holds no data of its own: a dump of its database is the
 # extension, its cluster and its grants, and restored anywhere it serves
 # the same shards
