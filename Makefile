@@ -35,6 +35,7 @@ SQL_PIECES = \
 	src/sql/aggregates.sql \
 	src/sql/draw_tables.sql \
 	src/sql/draw_functions.sql \
+	src/sql/draw_among.sql \
 	src/sql/verify.sql \
 	src/sql/stake.sql \
 	src/sql/claim.sql \
@@ -46,13 +47,14 @@ SQL_PIECES = \
 	src/sql/privileges.sql
 
 # promo_draw_proxy, for the proxy database of a sharded deployment; it
-# shares verify_draw and code_label with promo_draw.
+# shares verify_draw, draw_among and code_label with promo_draw.
 PROXY_PIECES = \
 	proxy/sql/schema.sql \
 	proxy/sql/routing.sql \
 	proxy/sql/draws.sql \
 	src/sql/verify.sql \
 	proxy/sql/sealed.sql \
+	src/sql/draw_among.sql \
 	src/sql/code_label.sql \
 	proxy/sql/codes.sql \
 	proxy/sql/customers.sql \

@@ -407,12 +407,19 @@ BEGIN
 		default_prize => draw_among.default_prize, lose_message => draw_among.lose_message,
 		eligibility => draw_among.eligibility, sealed => draw_among.sealed,
 		beacon_source => draw_among.beacon_source);
-	FOR v_prize IN SELECT p FROM jsonb_array_elements(draw_among.prizes) p LOOP
-		PERFORM promo_draw.add_prize(v_draw_id, v_prize ->> 'name', (v_prize ->> 'value')::numeric,
-			coalesce((v_prize ->> 'quantity')::integer, 1), coalesce(v_prize -> 'payload', '{}'));
-	END LOOP;
-	PERFORM promo_draw.award_tickets(v_draw_id, draw_among.customer_ids, draw_among.tickets);
-	PERFORM promo_draw.close_partition(v_draw_id, 0);
+	-- on one node a failure rolls everything back; on a proxy, whose nodes
+	-- commit each call, the draw made so far is cancelled so none is left open
+	BEGIN
+		FOR v_prize IN SELECT p FROM jsonb_array_elements(draw_among.prizes) p LOOP
+			PERFORM promo_draw.add_prize(v_draw_id, v_prize ->> 'name', (v_prize ->> 'value')::numeric,
+				coalesce((v_prize ->> 'quantity')::integer, 1), coalesce(v_prize -> 'payload', '{}'));
+		END LOOP;
+		PERFORM promo_draw.award_tickets(v_draw_id, draw_among.customer_ids, draw_among.tickets);
+		PERFORM promo_draw.close_partition(v_draw_id, 0);
+	EXCEPTION WHEN OTHERS THEN
+		PERFORM promo_draw.cancel_draw(v_draw_id, 'draw_among failed: ' || SQLERRM);
+		RAISE;
+	END;
 	RETURN v_draw_id;
 END
 $$;

@@ -285,6 +285,30 @@ is($late[0], $late[1], 'but seals every shard with one digest');
 is($late[0], 'sealed ' . $proxy->safe_psql('postgres', "SELECT encode(promo_draw.seal_draw(8), 'hex')"),
 	'the digest of every shard\'s entries');
 
+# draw_among through the proxy: the same draw as on one node; a call that
+# fails part-way leaves its draw cancelled on every shard, never open
+my $among = q{SELECT promo_draw.draw_among('Happy hour', ARRAY(SELECT c FROM generate_series(1, 3000, 7) c),
+	'[{"name": "Cap", "value": 5, "quantity": 4}]', 'the next round',
+	tickets => ARRAY(SELECT c % 3 + 1 FROM generate_series(1, 3000, 7) c)::bigint[])};
+my $among_id = $proxy->safe_psql('postgres', $among);
+# the single node makes the same call under the same draw and prize ids
+my $first_prize = $shards[0]->safe_psql('postgres', "SELECT min(prize_id) FROM promo_draw.prize WHERE draw_id = $among_id");
+$proxy->safe_psql('single', qq{
+	SELECT setval(pg_get_serial_sequence('promo_draw.draw', 'draw_id'), $among_id - 1),
+	       setval(pg_get_serial_sequence('promo_draw.prize', 'prize_id'), $first_prize - 1)});
+is($proxy->safe_psql('single', $among), "$among_id", 'the single node makes the same draw');
+is(join(' ', map { $_->safe_psql('postgres', "SELECT status || ' ' || encode(entry_digest, 'hex') FROM promo_draw.draw WHERE draw_id = $among_id") } @shards),
+	join(' ', ('sealed ' . $proxy->safe_psql('single', "SELECT encode(entry_digest, 'hex') FROM promo_draw.draw WHERE draw_id = $among_id")) x 2),
+	'draw_among on the proxy seals every shard with the single node\'s digest');
+$proxy->safe_psql($_, "SELECT promo_draw.set_beacon($among_id, sha256('among $seed'))") for ('postgres', 'single');
+is($proxy->safe_psql('postgres', sprintf($results, $among_id)), $proxy->safe_psql('single', sprintf($results, $among_id)),
+	'and draws what the single node draws');
+($ret, $out, $err) = $proxy->psql('postgres', q{SELECT promo_draw.draw_among('Broken', '{1,2,3}',
+	'[{"name": "Cap", "value": 5}]', 'the next round', tickets => '{1,2}')});
+like($err, qr/arrays of a batch must have the same length/, 'a draw_among with bad arrays fails with award_tickets\' error');
+is(join(' ', map { $_->safe_psql('postgres', "SELECT string_agg(status, ',') FROM promo_draw.draw WHERE name = 'Broken'") } @shards),
+	'cancelled cancelled', 'and leaves its draw cancelled on every shard');
+
 # roles on the proxy, granted as the README says
 $proxy->safe_psql('postgres', q{
 	CREATE ROLE promo_app LOGIN;
