@@ -424,15 +424,16 @@ BEGIN
 		END LOOP;
 	END IF;
 
-	-- stage on every node, then publish on every node
+	-- stage on every node, then publish on every node.  The arrays of a
+	-- node hold its rows in one order, whichever: each row's columns go in
+	-- at the same index, and the node publishes its results by place (an
+	-- ORDER BY in each aggregate would sort the rows once per array).
 	v_staged := array_fill(0::bigint, ARRAY[v_nodes]);
 	FOR r IN
 		SELECT promo_draw_proxy.node_of(x.customer_id, v_nodes, v_modular) AS node,
-		       array_agg(x.place ORDER BY x.place) AS places,
-		       array_agg(x.customer_id ORDER BY x.place) AS customers,
-		       array_agg(x.ticket ORDER BY x.place) AS tickets,
-		       array_agg(x.prize_id ORDER BY x.place) AS prizes,
-		       array_agg(x.outcome ORDER BY x.place) AS outcomes
+		       array_agg(x.place) AS places, array_agg(x.customer_id) AS customers,
+		       array_agg(x.ticket) AS tickets, array_agg(x.prize_id) AS prizes,
+		       array_agg(x.outcome) AS outcomes
 		FROM promo_draw_results x GROUP BY 1
 	LOOP
 		v_staged[r.node + 1] := promo_draw_proxy.stage_draw_on(r.node, v_id, v_token, r.places,
