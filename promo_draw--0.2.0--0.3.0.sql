@@ -1114,13 +1114,12 @@ BEGIN
 	FROM unnest(places, customer_ids, tickets, prize_ids, outcomes)
 	     AS x(place, customer_id, ticket, prize_id, outcome)
 	ON CONFLICT DO NOTHING;
-	SELECT count(*) INTO v_rows FROM promo_draw.staged_result r
-	WHERE r.draw_id = shard_stage_draw.draw_id;
+	GET DIAGNOSTICS v_rows = ROW_COUNT;
 	RETURN v_rows;
 END
 $$;
 COMMENT ON FUNCTION promo_draw.shard_stage_draw(bigint, uuid, bigint[], bigint[], uuid[], bigint[], text[]) IS
-	'stage results of a sharded draw for this node''s customers under the proxy''s token; returns the rows staged';
+	'stage results of a sharded draw for this node''s customers under the proxy''s token, adding to those already staged under it; returns the rows this call staged';
 
 CREATE FUNCTION promo_draw.shard_publish_draw(draw_id bigint, token uuid, staged bigint[])
 RETURNS TABLE (node integer, results bigint)

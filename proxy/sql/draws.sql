@@ -264,6 +264,8 @@ DECLARE
 	v_wins integer;
 	v_eligible boolean;
 	v_refused bigint[];
+	v_from bigint;
+	v_last bigint;
 	t record;
 	r record;
 BEGIN
@@ -424,20 +426,30 @@ BEGIN
 		END LOOP;
 	END IF;
 
-	-- stage on every node, then publish on every node.  The arrays of a
-	-- node hold its rows in one order, whichever: each row's columns go in
-	-- at the same index, and the node publishes its results by place (an
-	-- ORDER BY in each aggregate would sort the rows once per array).
+	-- stage on every node, then publish on every node.  The results go
+	-- out 50,000 places at a time, so the proxy holds one window's arrays,
+	-- not the whole draw's; a node adds each window to what it staged
+	-- under this token, and the proxy counts what each node took.  A
+	-- node's arrays hold its rows in one order, whichever: each row's
+	-- columns go in at the same index, and the node publishes its results
+	-- by place (an ORDER BY in each aggregate would sort once per array).
 	v_staged := array_fill(0::bigint, ARRAY[v_nodes]);
-	FOR r IN
-		SELECT promo_draw_proxy.node_of(x.customer_id, v_nodes, v_modular) AS node,
-		       array_agg(x.place) AS places, array_agg(x.customer_id) AS customers,
-		       array_agg(x.ticket) AS tickets, array_agg(x.prize_id) AS prizes,
-		       array_agg(x.outcome) AS outcomes
-		FROM promo_draw_results x GROUP BY 1
-	LOOP
-		v_staged[r.node + 1] := promo_draw_proxy.stage_draw_on(r.node, v_id, v_token, r.places,
-			r.customers, r.tickets, r.prizes, r.outcomes);
+	v_last := (SELECT max(x.place) FROM promo_draw_results x);
+	v_from := 0;
+	WHILE v_from < v_last LOOP
+		FOR r IN
+			SELECT promo_draw_proxy.node_of(x.customer_id, v_nodes, v_modular) AS node,
+			       array_agg(x.place) AS places, array_agg(x.customer_id) AS customers,
+			       array_agg(x.ticket) AS tickets, array_agg(x.prize_id) AS prizes,
+			       array_agg(x.outcome) AS outcomes
+			FROM promo_draw_results x
+			WHERE x.place > v_from AND x.place <= v_from + 50000
+			GROUP BY 1
+		LOOP
+			v_staged[r.node + 1] := v_staged[r.node + 1] + promo_draw_proxy.stage_draw_on(r.node, v_id,
+				v_token, r.places, r.customers, r.tickets, r.prizes, r.outcomes);
+		END LOOP;
+		v_from := v_from + 50000;
 	END LOOP;
 	PERFORM count(*) FROM promo_draw_proxy.publish_draw_on_all(v_id, v_token, v_staged);
 

@@ -309,6 +309,30 @@ like($err, qr/arrays of a batch must have the same length/, 'a draw_among with b
 is(join(' ', map { $_->safe_psql('postgres', "SELECT string_agg(status, ',') FROM promo_draw.draw WHERE name = 'Broken'") } @shards),
 	'cancelled cancelled', 'and leaves its draw cancelled on every shard');
 
+# a draw whose results go to the shards in several windows of places (the
+# proxy stages 50,000 places a call): still the single node's draw
+my $big = $proxy->safe_psql('postgres', q{
+	SELECT promo_draw.create_draw('Big', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+	                              milestones => '{}', default_prize => '1 free spin')});
+$proxy->safe_psql('postgres', "SELECT promo_draw.add_prize($big, 'Cash', 100, 500)");
+$proxy->safe_psql('single', "SELECT promo_draw.shard_put_draw('"
+	. $shards[0]->safe_psql('postgres', "SELECT promo_draw.shard_draw_definition($big)") . "')");
+my $big_campaign = qq{
+	SELECT promo_draw.award_tickets($big, array_agg(c ORDER BY c), array_agg(1 + c % 2 ORDER BY c))
+	FROM generate_series(10001, 130000) c GROUP BY c / 20000;
+	SELECT promo_draw.close_partition($big, 0);
+};
+$proxy->safe_psql($_, $big_campaign) for ('postgres', 'single');
+my $big_single = $proxy->safe_psql('single', sprintf($results, $big));
+is(scalar(split /\n/, $big_single), 120000, 'the big draw has a result for each of its 120,000 customers');
+is($proxy->safe_psql('postgres', sprintf($results, $big)), $big_single,
+	'the sharded draw staged in windows equals the single-node draw, place by place');
+is($proxy->safe_psql('postgres', sprintf($results, $big)), $big_single,
+	'and so do the results every shard stored, run again');
+is(join(' ', map { $_->safe_psql('postgres', "SELECT count(*) FROM promo_draw.notification WHERE draw_id = $big") } @shards),
+	join(' ', map { $_->safe_psql('postgres', "SELECT count(*) FROM promo_draw.result WHERE draw_id = $big") } @shards),
+	'and every shard wrote a message for each of its results');
+
 # roles on the proxy, granted as the README says
 $proxy->safe_psql('postgres', q{
 	CREATE ROLE promo_app LOGIN;
