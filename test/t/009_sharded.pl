@@ -324,11 +324,19 @@ my $big_campaign = qq{
 };
 $proxy->safe_psql($_, $big_campaign) for ('postgres', 'single');
 my $big_single = $proxy->safe_psql('single', sprintf($results, $big));
+# what a run cut short between its windows leaves on a shard: part of its
+# results staged under its own token
+$shards[1]->safe_psql('postgres', qq{
+	INSERT INTO promo_draw.staged_result (draw_id, token, place, customer_id, ticket, prize_id, outcome)
+	SELECT $big, '00000000-0000-0000-0000-000000000001', p, 1, gen_random_uuid(), NULL, 'lost'
+	FROM generate_series(1, 70000, 7) p});
 is(scalar(split /\n/, $big_single), 120000, 'the big draw has a result for each of its 120,000 customers');
 is($proxy->safe_psql('postgres', sprintf($results, $big)), $big_single,
 	'the sharded draw staged in windows equals the single-node draw, place by place');
 is($proxy->safe_psql('postgres', sprintf($results, $big)), $big_single,
 	'and so do the results every shard stored, run again');
+is(join(' ', map { $_->safe_psql('postgres', "SELECT count(*) FROM promo_draw.staged_result WHERE draw_id = $big") } @shards),
+	'0 0', 'a cut run\'s staged rows were replaced, and nothing stays staged');
 is(join(' ', map { $_->safe_psql('postgres', "SELECT count(*) FROM promo_draw.notification WHERE draw_id = $big") } @shards),
 	join(' ', map { $_->safe_psql('postgres', "SELECT count(*) FROM promo_draw.result WHERE draw_id = $big") } @shards),
 	'and every shard wrote a message for each of its results');
