@@ -722,7 +722,7 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 														 JsonString(run.draw->lose_message)));
 
 	if (run.draw->sealed)
-		sealed = SealedSortBegin(run.draw, run.prizes, run.nprizes, run.sort_mem, true,
+		sealed = SealedSortBegin(run.draw, run.prizes, run.nprizes, run.sort_mem, true, 0, 1,
 								 &run.participants, &run.tickets_total);
 	else
 	{

@@ -565,6 +565,8 @@ struct SealedSort
 	TupleDesc	desc;
 	TupleTableSlot *slot;
 	int			max_wins;
+	int			part;			/* the customers sorted: customer_id mod parts */
+	int			parts;			/* is part (1: all of them) */
 	/* while the entries are read */
 	int64		participants;
 	int64		tickets;		/* sum not yet added to tickets_total */
@@ -589,6 +591,8 @@ SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets)
 	int64		m = Min(tickets, (int64) ss->max_wins);
 	double		key = 0;
 
+	if (ss->parts > 1 && (customer_id % ss->parts + ss->parts) % ss->parts != ss->part)
+		return;
 	for (int32 j = 1; j <= m; j++)
 	{
 		uint8		h[32];
@@ -620,13 +624,16 @@ SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets)
  * Read a sealed draw's participants, check them against its entry digest
  * (unless check_digest is false: a shard holds only some of the entries
  * its digest covers, and the proxy checks them all), and sort the keys of
- * their tickets.  Counts participants and tickets.
+ * the tickets of those whose customer_id mod parts is part (parts = 1:
+ * everyone's; a shard's proxy may fetch them in parts).  Counts the
+ * participants and tickets sorted.
  * The sort stays within sort_mem kB and spills beyond it.  Needs an SPI
  * connection.
  */
 SealedSort *
 SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes, int sort_mem,
-				bool check_digest, int64 *participants, Numeric *tickets_total)
+				bool check_digest, int part, int parts,
+				int64 *participants, Numeric *tickets_total)
 {
 	SealedSort *ss = palloc0(sizeof(SealedSort));
 	AttrNumber	keys[3] = {1, 2, 3};
@@ -638,6 +645,8 @@ SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes, int sort_mem,
 	CheckSealedDrawable(draw);
 	ss->draw = draw;
 	ss->max_wins = draw->max_wins;
+	ss->part = part;
+	ss->parts = parts;
 	ss->km = KeyMakerStart((const uint8 *) VARDATA_ANY(draw->beacon),
 						   VARSIZE_ANY_EXHDR(draw->beacon), draw->entry_digest);
 
@@ -886,11 +895,12 @@ shard_seal_draw(PG_FUNCTION_ARGS)
 }
 
 /*
- * shard_sealed_tickets(draw_id): on a shard, the keys of its participants'
- * tickets in a sealed draw that has its beacon, in the draw's order (key,
- * then customer, then ticket number; near ties settled in numeric), for
- * the proxy to merge: key, customer_id, rank, tickets, ticket.  Takes the
- * draw's runner lock and barrier to the end of the transaction.
+ * shard_sealed_tickets(draw_id, part, parts): on a shard, the keys of its
+ * participants' tickets in a sealed draw that has its beacon, in the draw's
+ * order (key, then customer, then ticket number; near ties settled in
+ * numeric), for the proxy to merge: key, customer_id, rank, tickets,
+ * ticket.  Only the participants whose customer_id mod parts is part.
+ * Takes the draw's runner lock and barrier to the end of the transaction.
  */
 PG_FUNCTION_INFO_V1(shard_sealed_tickets);
 Datum
@@ -907,9 +917,20 @@ shard_sealed_tickets(PG_FUNCTION_ARGS)
 	pg_uuid_t	ticket;
 	int64		customer_id;
 	int32		rank;
+	int32		part;
+	int32		parts;
 
 	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	CHECK_ARG_NOT_NULL(fcinfo, 1, "part");
+	CHECK_ARG_NOT_NULL(fcinfo, 2, "parts");
 	draw_id = PG_GETARG_INT64(0);
+	part = PG_GETARG_INT32(1);
+	parts = PG_GETARG_INT32(2);
+	if (parts < 1 || part < 0 || part >= parts)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("part %d of %d does not exist", part, parts),
+				 errhint("parts is at least 1, and part is from 0 to parts - 1.")));
 	InitMaterializedSRF(fcinfo, 0);
 	SPI_connect();
 	LockDrawRunner(draw_id, false);
@@ -918,7 +939,8 @@ shard_sealed_tickets(PG_FUNCTION_ARGS)
 	CheckDrawNotFinished(draw);
 	CheckDrawSealed(draw);
 	prizes = LoadPrizes(draw_id, &nprizes);
-	ss = SealedSortBegin(draw, prizes, nprizes, work_mem, false, &participants, &tickets_total);
+	ss = SealedSortBegin(draw, prizes, nprizes, work_mem, false, part, parts,
+						 &participants, &tickets_total);
 	while (SealedSortNext(ss, &ticket, &customer_id, &rank))
 	{
 		Datum		values[5];

@@ -22,7 +22,7 @@ typedef struct SealedSort SealedSort;
 extern void SealDraw(DrawState *draw, uint8 *digest);
 extern void CheckSealedDrawable(DrawState *draw);
 extern SealedSort *SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes,
-								   int sort_mem, bool check_digest,
+								   int sort_mem, bool check_digest, int part, int parts,
 								   int64 *participants, Numeric *tickets_total);
 extern bool SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id,
 						   int32 *rank);

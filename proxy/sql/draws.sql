@@ -266,6 +266,7 @@ DECLARE
 	v_refused bigint[];
 	v_from bigint;
 	v_last bigint;
+	v_parts integer;
 	t record;
 	r record;
 BEGIN
@@ -278,8 +279,9 @@ BEGIN
 	-- proxies are told apart by their token (shard_publish_draw)
 	PERFORM pg_advisory_xact_lock(hashtext('promo_draw.run_draw'), hashint8(v_id));
 
-	SELECT count(*), count(*) FILTER (WHERE s.status = 'drawn'), min(s.staged_token::text)::uuid
-	INTO v_states, v_drawn, v_token
+	SELECT count(*), count(*) FILTER (WHERE s.status = 'drawn'), min(s.staged_token::text)::uuid,
+	       ceil(coalesce(sum(s.entries), 0) / 100000.0)
+	INTO v_states, v_drawn, v_token, v_parts
 	FROM promo_draw_proxy.draw_state_on_all(v_id) s;
 	IF v_states < v_nodes THEN
 		RAISE EXCEPTION 'draw % does not exist', v_id
@@ -302,18 +304,22 @@ BEGIN
 	SELECT * INTO v FROM promo_draw_proxy.draw_rows(v_id) d WHERE d.node = 0;
 	v_token := gen_random_uuid();
 
-	-- every node's tickets, in the draw's order
+	-- every node's tickets, in the draw's order.  They come in parts of
+	-- about 100,000 customers (customer_id mod parts), one call a part,
+	-- since PL/Proxy holds a call's whole result in memory.
 	IF to_regclass('pg_temp.promo_draw_tickets') IS NOT NULL THEN
 		DROP TABLE pg_temp.promo_draw_tickets, pg_temp.promo_draw_results, pg_temp.promo_draw_marks;
 	END IF;
 	IF to_regclass('pg_temp.promo_draw_keys') IS NOT NULL THEN
 		DROP TABLE pg_temp.promo_draw_keys;
 	END IF;
+	v_parts := greatest(v_parts, 1);
 	IF NOT v.sealed THEN
 		CREATE TEMP TABLE promo_draw_tickets ON COMMIT DROP AS
 		SELECT row_number() OVER w AS place, x.ticket, x.customer_id, x.rank,
 		       coalesce(lag(x.ticket) OVER w = x.ticket, false) AS repeat
-		FROM promo_draw_proxy.draw_tickets_on_all(v_id) x
+		FROM generate_series(0, v_parts - 1) p,
+		     LATERAL promo_draw_proxy.draw_tickets_on_all(v_id, p::integer, v_parts) x
 		WINDOW w AS (ORDER BY x.ticket DESC, x.customer_id, x.rank);
 	ELSE
 		-- a sealed draw: every node sealed with one digest and given one beacon
@@ -335,7 +341,8 @@ BEGIN
 				                      encode(v.entry_digest, 'hex'), v.beacon_source);
 		END IF;
 		CREATE TEMP TABLE promo_draw_keys ON COMMIT DROP AS
-		SELECT * FROM promo_draw_proxy.sealed_tickets_on_all(v_id);
+		SELECT x.* FROM generate_series(0, v_parts - 1) p,
+		     LATERAL promo_draw_proxy.sealed_tickets_on_all(v_id, p::integer, v_parts) x;
 		-- every node's entries together must give the digest they were sealed with
 		IF promo_draw_proxy.sealed_digest(v_id,
 		       (SELECT array_agg(k.customer_id ORDER BY k.customer_id) FROM promo_draw_keys k WHERE k.rank = 1),

@@ -106,17 +106,20 @@ $$ LANGUAGE plproxy VOLATILE;
 -- the sharded draw (proxy/sql/draws.sql)
 
 CREATE FUNCTION promo_draw_proxy.draw_state_on_all(draw_id bigint,
-	OUT node integer, OUT status text, OUT staged_token uuid, OUT staged bigint, OUT results bigint)
+	OUT node integer, OUT status text, OUT staged_token uuid, OUT staged bigint, OUT results bigint,
+	OUT entries bigint)
 RETURNS SETOF record AS $$
 	CLUSTER 'promo_draw_shards'; RUN ON ALL;
 	SELECT * FROM promo_draw.shard_draw_state(draw_id);
 $$ LANGUAGE plproxy VOLATILE;
 
-CREATE FUNCTION promo_draw_proxy.draw_tickets_on_all(draw_id bigint,
+-- a draw's tickets come in parts (customer_id mod parts), so the proxy,
+-- which holds a whole call's result, holds one part at a time
+CREATE FUNCTION promo_draw_proxy.draw_tickets_on_all(draw_id bigint, part integer, parts integer,
 	OUT ticket uuid, OUT customer_id bigint, OUT rank integer, OUT tickets bigint)
 RETURNS SETOF record AS $$
 	CLUSTER 'promo_draw_shards'; RUN ON ALL;
-	SELECT * FROM promo_draw.shard_draw_tickets(draw_id);
+	SELECT * FROM promo_draw.shard_draw_tickets(draw_id, part, parts);
 $$ LANGUAGE plproxy VOLATILE;
 
 CREATE FUNCTION promo_draw_proxy.ineligible_on(node integer, draw_id bigint, customer_ids bigint[])
@@ -185,11 +188,11 @@ RETURNS void AS $$
 	SELECT promo_draw.set_beacon(draw_id, value, reference);
 $$ LANGUAGE plproxy VOLATILE;
 
-CREATE FUNCTION promo_draw_proxy.sealed_tickets_on_all(draw_id bigint,
+CREATE FUNCTION promo_draw_proxy.sealed_tickets_on_all(draw_id bigint, part integer, parts integer,
 	OUT key double precision, OUT customer_id bigint, OUT rank integer, OUT tickets bigint, OUT ticket uuid)
 RETURNS SETOF record AS $$
 	CLUSTER 'promo_draw_shards'; RUN ON ALL;
-	SELECT * FROM promo_draw.shard_sealed_tickets(draw_id);
+	SELECT * FROM promo_draw.shard_sealed_tickets(draw_id, part, parts);
 $$ LANGUAGE plproxy VOLATILE;
 
 -- what the reports and verify_draw read, from every node (NULL: every draw)

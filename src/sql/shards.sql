@@ -152,18 +152,20 @@ COMMENT ON FUNCTION promo_draw.shard_put_draw(jsonb) IS
 	'copy a draw''s definition from node 0 (draw, prizes and partitions missing here); returns its draw_id';
 
 CREATE FUNCTION promo_draw.shard_draw_state(draw_id bigint)
-RETURNS TABLE (node integer, status text, staged_token uuid, staged bigint, results bigint)
+RETURNS TABLE (node integer, status text, staged_token uuid, staged bigint, results bigint,
+	entries bigint)
 LANGUAGE sql STABLE STRICT SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT (SELECT s.node FROM promo_draw.shard_node s), d.status,
 	       (SELECT min(r.token::text)::uuid FROM promo_draw.staged_result r WHERE r.draw_id = d.draw_id),
 	       (SELECT count(*) FROM promo_draw.staged_result r WHERE r.draw_id = d.draw_id),
-	       (SELECT count(*) FROM promo_draw.result r WHERE r.draw_id = d.draw_id)
+	       (SELECT count(*) FROM promo_draw.result r WHERE r.draw_id = d.draw_id),
+	       (SELECT count(*) FROM promo_draw.entry e WHERE e.draw_id = d.draw_id AND e.tickets > 0)
 	FROM promo_draw.draw d WHERE d.draw_id = shard_draw_state.draw_id
 $$;
 COMMENT ON FUNCTION promo_draw.shard_draw_state(bigint) IS
-	'where a sharded draw stands on this node: its status, staged results and published results';
+	'where a sharded draw stands on this node: its status, staged results, published results and entries holding tickets';
 
 CREATE FUNCTION promo_draw.shard_draw_begin(draw_id bigint) RETURNS text
 	AS 'MODULE_PATHNAME', 'shard_draw_begin'
@@ -179,7 +181,8 @@ CREATE FUNCTION promo_draw.shard_ineligible(draw_id bigint, customer_ids bigint[
 COMMENT ON FUNCTION promo_draw.shard_ineligible(bigint, bigint[]) IS
 	'the customers the draw''s eligibility function finds not eligible, asked as the role that created the draw';
 
-CREATE FUNCTION promo_draw.shard_draw_tickets(draw_id bigint)
+CREATE FUNCTION promo_draw.shard_draw_tickets(draw_id bigint, part integer DEFAULT 0,
+	parts integer DEFAULT 1)
 RETURNS TABLE (ticket uuid, customer_id bigint, rank integer, tickets bigint)
 LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -187,6 +190,11 @@ AS $$
 DECLARE
 	v_opt_in boolean;
 BEGIN
+	IF parts < 1 OR part < 0 OR part >= parts THEN
+		RAISE EXCEPTION 'part % of % does not exist', part, parts
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'parts is at least 1, and part is from 0 to parts - 1.';
+	END IF;
 	IF promo_draw.shard_draw_begin(shard_draw_tickets.draw_id) = 'drawn' THEN
 		RAISE EXCEPTION 'draw % has already been drawn on this node', shard_draw_tickets.draw_id
 			USING ERRCODE = 'PD003';
@@ -196,11 +204,12 @@ BEGIN
 	RETURN QUERY
 	SELECT b.ticket, e.customer_id, b.rank::integer, e.tickets
 	FROM promo_draw.entry e, unnest(e.best) WITH ORDINALITY AS b(ticket, rank)
-	WHERE e.draw_id = shard_draw_tickets.draw_id AND e.tickets > 0 AND (e.opted_in OR NOT v_opt_in);
+	WHERE e.draw_id = shard_draw_tickets.draw_id AND e.tickets > 0 AND (e.opted_in OR NOT v_opt_in)
+	  AND (parts = 1 OR (e.customer_id % parts + parts) % parts = part);
 END
 $$;
-COMMENT ON FUNCTION promo_draw.shard_draw_tickets(bigint) IS
-	'the best tickets of this node''s participants in a ready draw, for the proxy to merge; only once the draw is ready, when no more tickets can come';
+COMMENT ON FUNCTION promo_draw.shard_draw_tickets(bigint, integer, integer) IS
+	'the best tickets of this node''s participants in a ready draw (of those in part part of parts), for the proxy to merge; only once the draw is ready, when no more tickets can come';
 
 CREATE FUNCTION promo_draw.shard_seal_begin(draw_id bigint) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'shard_seal_begin'
@@ -236,12 +245,13 @@ CREATE FUNCTION promo_draw.shard_seal_draw(draw_id bigint, digest bytea) RETURNS
 COMMENT ON FUNCTION promo_draw.shard_seal_draw(bigint, bytea) IS
 	'seal this node''s part of a sealed draw with the digest of every node''s entries; again with the same digest changes nothing';
 
-CREATE FUNCTION promo_draw.shard_sealed_tickets(draw_id bigint)
+CREATE FUNCTION promo_draw.shard_sealed_tickets(draw_id bigint, part integer DEFAULT 0,
+	parts integer DEFAULT 1)
 RETURNS TABLE (key double precision, customer_id bigint, rank integer, tickets bigint, ticket uuid)
 	AS 'MODULE_PATHNAME', 'shard_sealed_tickets'
 	LANGUAGE C VOLATILE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp;
-COMMENT ON FUNCTION promo_draw.shard_sealed_tickets(bigint) IS
+COMMENT ON FUNCTION promo_draw.shard_sealed_tickets(bigint, integer, integer) IS
 	'the keys of this node''s tickets in a sealed draw with its beacon, in the draw''s order, for the proxy to merge';
 
 CREATE FUNCTION promo_draw.shard_stage_draw(draw_id bigint, token uuid, places bigint[],

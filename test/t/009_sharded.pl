@@ -246,12 +246,19 @@ $proxy->safe_psql($_, $beacon) for ('postgres', 'single');
 ($ret, $out, $err) = $proxy->psql('postgres', $beacon);
 like($err, qr/PD041|already/, 'the beacon is given once');
 is($proxy->safe_psql('postgres', q{
-	SELECT count(*) FROM (SELECT * FROM promo_draw_proxy.sealed_tickets_on_all(7) LIMIT 300) k,
+	SELECT count(*) FROM (SELECT * FROM promo_draw_proxy.sealed_tickets_on_all(7, 0, 1) LIMIT 300) k,
 	     promo_draw_proxy.draw_rows(7) d
 	WHERE d.node = 0
 	  AND abs(promo_draw_proxy.exact_key(d.beacon, d.entry_digest, k.customer_id, k.rank, k.tickets)
 	          - k.key::numeric) > 1e-12 * k.key::numeric
 }), '0', 'the exact keys with which the proxy settles near ties between shards are the shards\' keys');
+# the proxy fetches a large draw's keys in parts (customer_id mod parts)
+my $in_parts = q{SELECT md5(string_agg(k::text, ',' ORDER BY k::text)) FROM %s};
+is($proxy->safe_psql('postgres', sprintf($in_parts, 'generate_series(0, 2) p, promo_draw_proxy.sealed_tickets_on_all(7, p, 3) k')),
+	$proxy->safe_psql('postgres', sprintf($in_parts, 'promo_draw_proxy.sealed_tickets_on_all(7, 0, 1) k')),
+	'in 3 parts the shards give every key once');
+($ret, $out, $err) = $proxy->psql('postgres', 'SELECT count(*) FROM promo_draw_proxy.sealed_tickets_on_all(7, 3, 3)');
+like($err, qr/part 3 of 3 does not exist/, 'a part that does not exist is an error');
 # an entry changed behind promo_draw's back on one shard: the proxy's digest
 # of every shard's entries no longer matches, and nothing is drawn
 my $tamper = 'UPDATE promo_draw.entry SET tickets = tickets + %d WHERE draw_id = 7 '
@@ -309,8 +316,9 @@ like($err, qr/arrays of a batch must have the same length/, 'a draw_among with b
 is(join(' ', map { $_->safe_psql('postgres', "SELECT string_agg(status, ',') FROM promo_draw.draw WHERE name = 'Broken'") } @shards),
 	'cancelled cancelled', 'and leaves its draw cancelled on every shard');
 
-# a draw whose results go to the shards in several windows of places (the
-# proxy stages 50,000 places a call): still the single node's draw
+# a draw whose tickets come from the shards in parts (the proxy fetches
+# about 100,000 customers a call) and whose results go back in several
+# windows of places (50,000 a call): still the single node's draw
 my $big = $proxy->safe_psql('postgres', q{
 	SELECT promo_draw.create_draw('Big', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
 	                              milestones => '{}', default_prize => '1 free spin')});
@@ -323,6 +331,9 @@ my $big_campaign = qq{
 	SELECT promo_draw.close_partition($big, 0);
 };
 $proxy->safe_psql($_, $big_campaign) for ('postgres', 'single');
+is($proxy->safe_psql('postgres', sprintf($in_parts, "generate_series(0, 3) p, promo_draw_proxy.draw_tickets_on_all($big, p, 4) k")),
+	$proxy->safe_psql('postgres', sprintf($in_parts, "promo_draw_proxy.draw_tickets_on_all($big, 0, 1) k")),
+	'in 4 parts the shards give every best ticket once');
 my $big_single = $proxy->safe_psql('single', sprintf($results, $big));
 # what a run cut short between its windows leaves on a shard: part of its
 # results staged under its own token
