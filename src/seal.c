@@ -565,8 +565,8 @@ struct SealedSort
 	TupleDesc	desc;
 	TupleTableSlot *slot;
 	int			max_wins;
-	int			part;			/* the customers sorted: customer_id mod parts */
-	int			parts;			/* is part (1: all of them) */
+	int			part;			/* sort the customers whose customer_id */
+	int			parts;			/* mod parts is part; parts 1: everyone */
 	/* while the entries are read */
 	int64		participants;
 	int64		tickets;		/* sum not yet added to tickets_total */
