@@ -280,7 +280,7 @@ BEGIN
 	PERFORM pg_advisory_xact_lock(hashtext('promo_draw.run_draw'), hashint8(v_id));
 
 	SELECT count(*), count(*) FILTER (WHERE s.status = 'drawn'), min(s.staged_token::text)::uuid,
-	       ceil(coalesce(sum(s.entries), 0) / 100000.0)
+	       greatest(ceil(coalesce(sum(s.entries), 0) / 100000.0), 1)
 	INTO v_states, v_drawn, v_token, v_parts
 	FROM promo_draw_proxy.draw_state_on_all(v_id) s;
 	IF v_states < v_nodes THEN
@@ -313,7 +313,6 @@ BEGIN
 	IF to_regclass('pg_temp.promo_draw_keys') IS NOT NULL THEN
 		DROP TABLE pg_temp.promo_draw_keys;
 	END IF;
-	v_parts := greatest(v_parts, 1);
 	IF NOT v.sealed THEN
 		CREATE TEMP TABLE promo_draw_tickets ON COMMIT DROP AS
 		SELECT row_number() OVER w AS place, x.ticket, x.customer_id, x.rank,
