@@ -32,6 +32,298 @@
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
 \echo Use "ALTER EXTENSION promo_draw UPDATE TO '0.3.0'" to load this file. \quit
 
+-- A draw writes each outcome once: its result rows are its customers'
+-- messages.  The table notification becomes promo_draw.outbox, for every
+-- other message, and notification a view of both.  take_notifications
+-- returns the view's rows, so it is dropped and created again: GRANTs on
+-- it, and on notification, must be given again (README, "Upgrading").
+-- Messages draws wrote before the update stay in the outbox.
+ALTER TABLE promo_draw.notification RENAME TO outbox;
+ALTER SEQUENCE promo_draw.notification_notification_id_seq RENAME TO outbox_notification_id_seq;
+ALTER INDEX promo_draw.notification_pkey RENAME TO outbox_pkey;
+ALTER INDEX promo_draw.notification_undelivered_idx RENAME TO outbox_undelivered_idx;
+ALTER INDEX promo_draw.notification_draw_idx RENAME TO outbox_draw_idx;
+COMMENT ON TABLE promo_draw.outbox IS
+	'customer messages other than draw outcomes, in notification_id order; promo_draw.notification shows them with the draws'' outcome messages';
+
+ALTER TABLE promo_draw.result
+	ADD COLUMN notification_id bigint,
+	ADD COLUMN delivered_at timestamptz;
+COMMENT ON COLUMN promo_draw.result.notification_id IS
+	'the id of the customer''s message about this result in promo_draw.notification (NULL for ineligible): the result is the message';
+COMMENT ON COLUMN promo_draw.result.delivered_at IS
+	'when take_notifications handed out the message about this result';
+
+-- how far take_notifications has handed out a drawn draw's outcome
+-- messages: every result before next_place was handed out.  The draw adds
+-- the row; the last take removes it.
+CREATE TABLE promo_draw.outcome_delivery (
+	draw_id bigint PRIMARY KEY,
+	next_place bigint NOT NULL DEFAULT 1
+);
+COMMENT ON TABLE promo_draw.outcome_delivery IS
+	'per drawn draw whose outcome messages are not all handed out: the place take_notifications goes on from';
+
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
+
+-- the payload of a draw's outcome message, from its result, draw and prize
+CREATE FUNCTION promo_draw.outcome_payload(outcome text, place bigint, draw_name text,
+	default_prize text, lose_message text, prize_name text, prize_id bigint,
+	prize_value numeric, prize_payload jsonb)
+	RETURNS jsonb
+	LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	-- no SET search_path, so that views and queries inline it: every name is
+	-- qualified instead
+	SELECT CASE
+	       WHEN outcome OPERATOR(pg_catalog.=) 'won'
+	       THEN pg_catalog.jsonb_build_object('draw', draw_name, 'prize', prize_name,
+	            'prize_id', prize_id, 'value', prize_value, 'place', place, 'payload', prize_payload)
+	       WHEN outcome OPERATOR(pg_catalog.=) 'default'
+	       THEN pg_catalog.jsonb_build_object('draw', draw_name, 'prize', default_prize)
+	       ELSE pg_catalog.jsonb_build_object('draw', draw_name, 'message', lose_message)
+	       END
+$$;
+COMMENT ON FUNCTION promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb) IS
+	'the payload of the message a draw gives a customer with this outcome';
+
+CREATE VIEW promo_draw.notification AS
+SELECT o.notification_id, o.customer_id, o.draw_id, o.kind, o.payload, o.created_at,
+       o.delivered_at
+FROM promo_draw.outbox o
+UNION ALL
+SELECT r.notification_id, r.customer_id, r.draw_id, r.outcome,
+       promo_draw.outcome_payload(r.outcome, r.place, d.name, d.default_prize, d.lose_message,
+                                  p.name, p.prize_id, p.value, p.payload),
+       d.drawn_at, r.delivered_at
+FROM promo_draw.result r
+JOIN promo_draw.draw d ON d.draw_id = r.draw_id
+LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id
+WHERE r.notification_id IS NOT NULL;
+COMMENT ON VIEW promo_draw.notification IS
+	'every customer message in notification_id order: the outbox and the draws'' outcome messages (their results); take_notifications() hands each out once';
+
+DROP FUNCTION promo_draw.take_notifications(integer);
+/*
+ * take_notifications: the next undelivered messages, in notification_id
+ * order, from the outbox and from the drawn draws' results.  Outbox rows
+ * are locked one by one (SKIP LOCKED); a draw's results are handed out in
+ * place order from its outcome_delivery row, which one consumer at a time
+ * holds (SKIP LOCKED), so no two consumers get the same message.
+ */
+CREATE FUNCTION promo_draw.take_notifications(max_count integer DEFAULT 100)
+	RETURNS SETOF promo_draw.notification
+	LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	RETURN QUERY
+	WITH outbox_next AS (
+		SELECT o.notification_id FROM promo_draw.outbox o
+		WHERE o.delivered_at IS NULL
+		ORDER BY o.notification_id
+		LIMIT max_count
+		FOR UPDATE SKIP LOCKED
+	), draws AS (
+		SELECT od.draw_id, od.next_place FROM promo_draw.outcome_delivery od
+		FOR UPDATE SKIP LOCKED
+	), draw_next AS (
+		SELECT r.notification_id, r.draw_id, r.place
+		FROM draws od, LATERAL (
+			SELECT r.notification_id, r.draw_id, r.place FROM promo_draw.result r
+			WHERE r.draw_id = od.draw_id AND r.place >= od.next_place
+			  AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL
+			ORDER BY r.place
+			LIMIT max_count) r
+	), picked AS (
+		SELECT x.notification_id, x.draw_id, x.place
+		FROM (SELECT o.notification_id, NULL::bigint AS draw_id, NULL::bigint AS place
+		      FROM outbox_next o
+		      UNION ALL
+		      SELECT * FROM draw_next) x
+		ORDER BY x.notification_id
+		LIMIT max_count
+	), from_outbox AS (
+		UPDATE promo_draw.outbox o SET delivered_at = now()
+		FROM picked p
+		WHERE p.place IS NULL AND o.notification_id = p.notification_id
+		RETURNING o.*
+	), from_results AS (
+		UPDATE promo_draw.result r SET delivered_at = now()
+		FROM picked p
+		WHERE p.place IS NOT NULL AND r.draw_id = p.draw_id AND r.place = p.place
+		RETURNING r.*
+	), moved AS (
+		UPDATE promo_draw.outcome_delivery od SET next_place = m.place + 1
+		FROM (SELECT p.draw_id, max(p.place) AS place FROM picked p
+		      WHERE p.place IS NOT NULL GROUP BY p.draw_id) m
+		WHERE od.draw_id = m.draw_id
+	)
+	SELECT n.* FROM (
+		SELECT o.notification_id, o.customer_id, o.draw_id, o.kind, o.payload, o.created_at,
+		       o.delivered_at
+		FROM from_outbox o
+		UNION ALL
+		SELECT r.notification_id, r.customer_id, r.draw_id, r.outcome,
+		       promo_draw.outcome_payload(r.outcome, r.place, d.name, d.default_prize,
+		                                  d.lose_message, p.name, p.prize_id, p.value, p.payload),
+		       d.drawn_at, r.delivered_at
+		FROM from_results r
+		JOIN promo_draw.draw d ON d.draw_id = r.draw_id
+		LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id) n
+	ORDER BY n.notification_id;
+
+	-- a draw whose messages are all handed out needs no row any more
+	DELETE FROM promo_draw.outcome_delivery od
+	WHERE od.draw_id IN (SELECT l.draw_id FROM promo_draw.outcome_delivery l FOR UPDATE SKIP LOCKED)
+	  AND NOT EXISTS (SELECT FROM promo_draw.result r
+	                  WHERE r.draw_id = od.draw_id AND r.place >= od.next_place
+	                    AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL);
+END
+$$;
+COMMENT ON FUNCTION promo_draw.take_notifications(integer) IS
+	'hand out up to max_count undelivered customer messages in notification_id order and mark them delivered; concurrent consumers never get the same one';
+
+/*
+ * DELETE on promo_draw.notification removes outbox rows.  A draw's outcome
+ * messages are its result rows: they stay with the draw, and DELETE passes
+ * them by (they are not counted as deleted).
+ */
+CREATE FUNCTION promo_draw.notification_delete()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM promo_draw.outbox o WHERE o.notification_id = OLD.notification_id;
+	IF FOUND THEN
+		RETURN OLD;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.notification_delete() IS
+	'DELETE on promo_draw.notification: deletes outbox messages; draw outcome messages stay with their results';
+CREATE TRIGGER notification_delete INSTEAD OF DELETE ON promo_draw.notification
+	FOR EACH ROW EXECUTE FUNCTION promo_draw.notification_delete();
+
+-- INSERT on promo_draw.notification adds a message to the outbox
+CREATE FUNCTION promo_draw.notification_insert()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO promo_draw.outbox AS o (notification_id, customer_id, draw_id, kind, payload,
+	                                    created_at, delivered_at)
+	VALUES (coalesce(NEW.notification_id,
+	                 nextval(pg_get_serial_sequence('promo_draw.outbox', 'notification_id'))),
+	        NEW.customer_id, NEW.draw_id, NEW.kind, coalesce(NEW.payload, '{}'),
+	        coalesce(NEW.created_at, now()), NEW.delivered_at)
+	RETURNING o.* INTO NEW;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.notification_insert() IS
+	'INSERT on promo_draw.notification: adds the message to the outbox';
+CREATE TRIGGER notification_insert INSTEAD OF INSERT ON promo_draw.notification
+	FOR EACH ROW EXECUTE FUNCTION promo_draw.notification_insert();
+
+REVOKE EXECUTE ON FUNCTION promo_draw.take_notifications(integer),
+	promo_draw.notification_delete(), promo_draw.notification_insert() FROM PUBLIC;
+-- the view's callers call it
+REVOKE EXECUTE ON FUNCTION
+	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb) TO PUBLIC;
+
+-- instant wins write their messages into the outbox
+CREATE OR REPLACE FUNCTION promo_draw.instant_win(instant_win_id bigint, customer_id bigint)
+RETURNS TABLE (prize text, outcome text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_variable
+DECLARE
+	v_id bigint := instant_win.instant_win_id;
+	v_customer bigint := instant_win.customer_id;
+	v promo_draw.instant_win%ROWTYPE;
+	v_played promo_draw.instant_play%ROWTYPE;
+	v_unit bigint;
+	v_prize text;
+	v_outcome text;
+	v_open bigint;
+	v_tid tid;
+BEGIN
+	IF v_id IS NULL OR v_customer IS NULL THEN
+		RAISE EXCEPTION 'instant_win_id and customer_id must not be null'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO v FROM promo_draw.instant_win w WHERE w.instant_win_id = v_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'instant win % does not exist', v_id USING ERRCODE = 'PD020';
+	ELSIF now() < v.starts_at THEN
+		RAISE EXCEPTION 'instant win % has not started', v_id
+			USING ERRCODE = 'PD021', DETAIL = format('It opens at %s.', v.starts_at);
+	ELSIF now() >= v.ends_at THEN
+		RAISE EXCEPTION 'instant win % has ended', v_id
+			USING ERRCODE = 'PD022', DETAIL = format('It closed at %s.', v.ends_at);
+	END IF;
+
+	-- once per customer: the play's key decides, even between concurrent plays
+	INSERT INTO promo_draw.instant_play (instant_win_id, customer_id, outcome)
+	VALUES (v_id, v_customer, 'exhausted')
+	ON CONFLICT DO NOTHING;
+	IF NOT FOUND THEN
+		SELECT * INTO v_played FROM promo_draw.instant_play p
+		WHERE p.instant_win_id = v_id AND p.customer_id = v_customer;
+		RAISE EXCEPTION 'customer % has already played instant win %', v_customer, v_id
+			USING ERRCODE = 'PD023',
+			      DETAIL = format('They played at %s: %s.', v_played.played_at, v_played.outcome);
+	END IF;
+
+	-- the pool is shuffled once, before the first unit is handed out
+	IF v.shuffled_at IS NULL THEN
+		PERFORM promo_draw.shuffle_instant_win(v_id);
+	END IF;
+
+	-- the next unit no other player holds: players pass over units claimed
+	-- by plays in flight, and wait only when every unit left is held
+	LOOP
+		SELECT count(*), promo_draw.claim_row('promo_draw.instant_prize',
+		           array_agg(c.ctid ORDER BY c.position))
+		INTO v_open, v_tid
+		FROM (SELECT p.ctid, p.position FROM promo_draw.instant_prize p
+		      WHERE p.instant_win_id = v_id AND p.customer_id IS NULL
+		      ORDER BY p.position LIMIT 32) c;
+		IF v_open = 0 THEN
+			RETURN QUERY SELECT NULL::text, 'exhausted'::text;
+			RETURN;
+		END IF;
+		-- NULL: every unit read was claimed meanwhile; read them again
+		IF v_tid IS NOT NULL THEN
+			UPDATE promo_draw.instant_prize p SET customer_id = v_customer, claimed_at = now()
+			WHERE p.ctid = v_tid AND p.instant_win_id = v_id AND p.customer_id IS NULL
+			RETURNING p.unit, p.prize INTO v_unit, v_prize;
+			EXIT WHEN FOUND;
+		END IF;
+	END LOOP;
+
+	v_outcome := CASE WHEN v_prize IS NULL THEN 'lost' ELSE 'won' END;
+	UPDATE promo_draw.instant_play p SET unit = v_unit, prize = v_prize, outcome = v_outcome
+	WHERE p.instant_win_id = v_id AND p.customer_id = v_customer;
+	IF v_outcome = 'won' THEN
+		INSERT INTO promo_draw.outbox (customer_id, kind, payload)
+		VALUES (v_customer, 'instant_win',
+		        jsonb_build_object('instant_win_id', v_id, 'instant_win', v.name, 'prize', v_prize));
+	END IF;
+	RETURN QUERY SELECT v_prize, v_outcome;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.instant_win(bigint, bigint) IS
+	'play an instant win once: claims the next unit of the shuffled pool; (prize, ''won''), (NULL, ''lost'') or (NULL, ''exhausted'')';
+
+
 ALTER TABLE promo_draw.draw
 	ADD COLUMN eligibility_identity text,
 	ADD COLUMN failed_runs integer NOT NULL DEFAULT 0,
@@ -764,7 +1056,7 @@ participation AS (
 	FROM participant p
 ),
 messages AS (
-	SELECT n.customer_id, n.kind
+	SELECT n.notification_id, n.customer_id, n.kind
 	FROM promo_draw.notification n
 	WHERE n.draw_id = verify_draw.draw_id AND n.kind IN ('won', 'default', 'lost')
 ),
@@ -774,7 +1066,8 @@ message_check AS (
 	       (SELECT count(*) FROM (
 	           (SELECT s.customer_id, s.outcome FROM stored s WHERE s.outcome <> 'ineligible'
 	            EXCEPT ALL
-	            SELECT m.customer_id, m.kind FROM messages m)) x) AS missing
+	            SELECT m.customer_id, m.kind FROM messages m)) x) AS missing,
+	       (SELECT count(*) - count(DISTINCT m.notification_id) FROM messages m) AS shared
 )
 SELECT 'drawn', coalesce(d.status = 'drawn', false),
        CASE WHEN d.status IS NULL THEN format('There is no draw %s.', d.draw_id)
@@ -831,10 +1124,12 @@ SELECT 'results', d.revealed AND r.differing = 0,
                         r.differing, r.first_place) END
 FROM d, result_diff r
 UNION ALL
-SELECT 'messages', d.revealed AND mc.missing = 0 AND mc.found = mc.expected,
+SELECT 'messages', d.revealed AND mc.missing = 0 AND mc.found = mc.expected AND mc.shared = 0,
        CASE WHEN NOT d.revealed THEN d.hidden
-            WHEN mc.missing = 0 AND mc.found = mc.expected
+            WHEN mc.missing = 0 AND mc.found = mc.expected AND mc.shared = 0
             THEN format('Every one of the %s winners and consoled customers has exactly one message.', mc.expected)
+            WHEN mc.shared > 0
+            THEN format('%s messages share their notification_id with another message of the draw.', mc.shared)
             ELSE format('There are %s messages for %s results, and %s results have no message of their own.',
                         mc.found, mc.expected, mc.missing) END
 FROM d, message_check mc;
@@ -929,7 +1224,7 @@ BEGIN
 	               nodes, v_next);
 	SELECT (coalesce(max(n.notification_id), 0) / nodes + 1) * nodes + node + 1 INTO v_next
 	FROM promo_draw.notification n;
-	EXECUTE format('ALTER TABLE promo_draw.notification ALTER COLUMN notification_id SET INCREMENT BY %s RESTART WITH %s',
+	EXECUTE format('ALTER TABLE promo_draw.outbox ALTER COLUMN notification_id SET INCREMENT BY %s RESTART WITH %s',
 	               nodes, v_next);
 	RETURN node;
 END
@@ -1143,7 +1438,7 @@ DECLARE
 	v_want bigint := coalesce(shard_publish_draw.staged[v_node + 1], 0);
 	v promo_draw.draw%ROWTYPE;
 	v_have bigint;
-	v_consolation jsonb;
+	v_messages regclass;
 BEGIN
 	IF promo_draw.shard_draw_begin(v_id) = 'drawn' THEN
 		RETURN QUERY SELECT v_node, count(*) FROM promo_draw.result r WHERE r.draw_id = v_id;
@@ -1159,24 +1454,18 @@ BEGIN
 			      HINT = 'Another run_draw of the same draw on another proxy restaged them; run it again.';
 	END IF;
 	SELECT * INTO v FROM promo_draw.draw d WHERE d.draw_id = v_id;
-	v_consolation := CASE WHEN v.default_prize IS NOT NULL
-	                      THEN jsonb_build_object('draw', v.name, 'prize', v.default_prize)
-	                      ELSE jsonb_build_object('draw', v.name, 'message', v.lose_message) END;
+	v_messages := pg_get_serial_sequence('promo_draw.outbox', 'notification_id')::regclass;
 
-	INSERT INTO promo_draw.result (draw_id, place, customer_id, ticket, prize_id, outcome)
-	SELECT r.draw_id, r.place, r.customer_id, r.ticket, r.prize_id, r.outcome
+	-- each result but 'ineligible' is the customer's message, as run_draw writes it
+	INSERT INTO promo_draw.result (draw_id, place, customer_id, ticket, prize_id, outcome,
+	                               notification_id)
+	SELECT r.draw_id, r.place, r.customer_id, r.ticket, r.prize_id, r.outcome,
+	       CASE WHEN r.outcome <> 'ineligible'
+	            THEN nextval(v_messages) END
 	FROM promo_draw.staged_result r WHERE r.draw_id = v_id ORDER BY r.place;
-	-- the messages run_draw writes: every outcome but 'ineligible'
-	INSERT INTO promo_draw.notification (customer_id, draw_id, kind, payload)
-	SELECT r.customer_id, v_id, r.outcome,
-	       CASE WHEN r.outcome = 'won'
-	            THEN jsonb_build_object('draw', v.name, 'prize', p.name, 'prize_id', p.prize_id,
-	                                    'value', p.value, 'place', r.place, 'payload', p.payload)
-	            ELSE v_consolation END
-	FROM promo_draw.staged_result r
-	LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id
-	WHERE r.draw_id = v_id AND r.outcome <> 'ineligible'
-	ORDER BY r.place;
+	IF EXISTS (SELECT FROM promo_draw.result r WHERE r.draw_id = v_id AND r.notification_id IS NOT NULL) THEN
+		INSERT INTO promo_draw.outcome_delivery (draw_id) VALUES (v_id);
+	END IF;
 	DELETE FROM promo_draw.staged_result r WHERE r.draw_id = v_id;
 
 	UPDATE promo_draw.draw d SET status = 'drawn', drawn_at = now(),

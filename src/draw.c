@@ -35,6 +35,7 @@
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
+#include "commands/sequence.h"
 #include "common/int.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -64,8 +65,12 @@
 /* run_draw's output: place, customer_id, ticket, prize_id, prize, outcome */
 #define RUN_DRAW_COLS 6
 
-/* promo_draw.result, column by column */
-#define RESULT_COLS 6
+/*
+ * promo_draw.result, column by column: from 0.3.0 with notification_id and
+ * delivered_at, before with the first six only
+ */
+#define RESULT_COLS 8
+#define RESULT_COLS_LEGACY 6
 
 /* tickets fetched from the entries at a time */
 #define ENTRY_FETCH 10000
@@ -101,8 +106,10 @@ typedef struct DrawRun
 	TupleDesc	outdesc;
 	int			sort_mem;		/* kB for the ticket sort */
 	BulkInsert *results;
-	Outbox	   *messages;
-	Datum		consolation_payload;	/* jsonb of every default/lost message */
+	Oid			message_seq;	/* gives each outcome message its id */
+	Outbox	   *messages;		/* tables before 0.3.0 only: see EmitResult */
+	Datum		consolation_payload;	/* for messages: every default/lost one */
+	int64		nmessages;
 	MemoryContext rowcxt;		/* reset after every result */
 	FmgrInfo	eligibility;
 	MemoryContext askcxt;		/* reset after every eligibility call */
@@ -142,6 +149,11 @@ static SqlPlan mark_drawn_plan = {
 	"WHERE draw_id OPERATOR(pg_catalog.=) $1 "
 	"AND (status OPERATOR(pg_catalog.=) 'open' OR status OPERATOR(pg_catalog.=) 'sealed')",
 	3, {INT8OID, INT8OID, NUMERICOID}
+};
+
+static SqlPlan outcome_delivery_plan = {
+	"INSERT INTO promo_draw.outcome_delivery (draw_id) VALUES ($1)",
+	1, {INT8OID}
 };
 
 /* draws to draw, for tables from before 0.3.0 */
@@ -404,8 +416,9 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 }
 
 /*
- * Record one result: its row, the customer's message (not for ineligible
- * customers), and a row of run_draw's output.
+ * Record one result: its row, which is also the customer's message (not for
+ * ineligible customers), and a row of run_draw's output.  On tables from
+ * before 0.3.0 the message is a separate row in the outbox.
  */
 static void
 EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
@@ -426,6 +439,14 @@ EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
 	values[4] = prize ? Int64GetDatum(prize->prize_id) : (Datum) 0;
 	nulls[4] = (prize == NULL);
 	values[5] = CStringGetTextDatum(outcome);
+	if (run->messages || strcmp(outcome, "ineligible") == 0)
+		nulls[6] = true;		/* (no such column before 0.3.0) */
+	else
+	{
+		values[6] = Int64GetDatum(nextval_internal(run->message_seq, false));
+		run->nmessages++;
+	}
+	nulls[7] = true;			/* delivered_at */
 	BulkInsertRow(run->results, values, nulls);
 
 	/* run_draw's output row */
@@ -446,8 +467,8 @@ EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
 		tuplestore_putvalues(run->out, run->outdesc, outvals, outnulls);
 	}
 
-	/* the customer's message: every outcome but 'ineligible' */
-	if (strcmp(outcome, "ineligible") != 0)
+	/* before 0.3.0, the customer's message: every outcome but 'ineligible' */
+	if (run->messages && strcmp(outcome, "ineligible") != 0)
 	{
 		Datum		payload;
 
@@ -712,14 +733,17 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	run.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw draw row",
 									   ALLOCSET_SMALL_SIZES);
-	if (run.draw->default_prize)
-		run.consolation_payload = JsonbFromText(psprintf("{\"draw\": %s, \"prize\": %s}",
-														 JsonString(run.draw->name),
-														 JsonString(run.draw->default_prize)));
-	else
-		run.consolation_payload = JsonbFromText(psprintf("{\"draw\": %s, \"message\": %s}",
-														 JsonString(run.draw->name),
-														 JsonString(run.draw->lose_message)));
+	if (!OutcomesInResults())
+	{
+		if (run.draw->default_prize)
+			run.consolation_payload = JsonbFromText(psprintf("{\"draw\": %s, \"prize\": %s}",
+															 JsonString(run.draw->name),
+															 JsonString(run.draw->default_prize)));
+		else
+			run.consolation_payload = JsonbFromText(psprintf("{\"draw\": %s, \"message\": %s}",
+															 JsonString(run.draw->name),
+															 JsonString(run.draw->lose_message)));
+	}
 
 	if (run.draw->sealed)
 		sealed = SealedSortBegin(run.draw, run.prizes, run.nprizes, run.sort_mem, true, 0, 1,
@@ -731,8 +755,16 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 		sorted.slot = MakeSingleTupleTableSlot(sortdesc, &TTSOpsMinimalTuple);
 	}
 
-	run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS, 0);
-	run.messages = OutboxOpen();
+	if (OutcomesInResults())
+	{
+		run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS, 0);
+		run.message_seq = OutboxSequence();
+	}
+	else
+	{
+		run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS_LEGACY, 0);
+		run.messages = OutboxOpen();
+	}
 	if (sealed)
 	{
 		WalkTickets(&run, SealedSortNext, sealed, false);
@@ -745,7 +777,14 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 		tuplesort_end(sorted.sort);
 	}
 	BulkInsertClose(run.results);
-	OutboxClose(run.messages);
+	if (run.messages)
+		OutboxClose(run.messages);
+	else if (run.nmessages > 0)
+	{
+		/* take_notifications hands the messages out from the first place */
+		args[0] = Int64GetDatum(draw_id);
+		SqlRun(&outcome_delivery_plan, args, NULL, 0);
+	}
 	CommandCounterIncrement();
 
 	args[0] = Int64GetDatum(draw_id);

@@ -1,22 +1,29 @@
 /*-------------------------------------------------------------------------
  *
  * outbox.c
- *	  Writing customer messages into promo_draw.notification, the outbox
- *	  that take_notifications() hands out in notification_id order.
+ *	  Writing customer messages into promo_draw.outbox, which
+ *	  take_notifications() hands out in notification_id order.
  *
- * Milestone messages come from awards and stakes, and a draw writes a
- * message for every winner and consoled customer.  Both go through here,
+ * Milestone messages come from awards and stakes and go through here,
  * straight into the table with its indexes (bulk_insert.c), without the
  * executor start and end an INSERT statement costs per row: a message
  * takes its id from the table's identity sequence and its created_at from
  * the transaction's start, as the column defaults would give.  The rows
  * are visible to the caller's next statement once OutboxClose has run.
  *
+ * A draw's outcome messages are its result rows (draw.c): they only take
+ * their ids from the outbox's sequence, so that promo_draw.notification
+ * shows every message in one id order.  Tables from before 0.3.0 have no
+ * outbox: there promo_draw.notification is the table, and the draw writes
+ * its messages into it.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "catalog/namespace.h"
+#include "utils/lsyscache.h"
 #include "commands/sequence.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -27,7 +34,7 @@
 #include "outbox.h"
 #include "promo_draw.h"
 
-/* promo_draw.notification, column by column */
+/* promo_draw.outbox, column by column */
 #define NOTIFICATION_COLS 7
 
 struct Outbox
@@ -37,13 +44,45 @@ struct Outbox
 	TimestampTz now;
 };
 
+/*
+ * The outbox table's name: "outbox", or "notification" on tables from
+ * before 0.3.0.  Once the outbox is seen, it stays.
+ */
+static const char *
+OutboxTable(void)
+{
+	static bool have_outbox = false;
+
+	if (!have_outbox)
+		have_outbox = OidIsValid(get_relname_relid("outbox",
+												   get_namespace_oid(PROMO_DRAW_SCHEMA, false)));
+	return have_outbox ? "outbox" : "notification";
+}
+
+/*
+ * Whether draws keep their outcome messages in their result rows (from
+ * 0.3.0) rather than in the outbox.
+ */
+bool
+OutcomesInResults(void)
+{
+	return strcmp(OutboxTable(), "outbox") == 0;
+}
+
+/* The sequence that gives every message its notification_id. */
+Oid
+OutboxSequence(void)
+{
+	return PromoTableIdentitySequence(OutboxTable());
+}
+
 /* Open the outbox for writing messages. */
 Outbox *
 OutboxOpen(void)
 {
 	Outbox	   *outbox = palloc(sizeof(Outbox));
-	outbox->bulk = BulkInsertOpen(PromoTableOid("notification"), NOTIFICATION_COLS, 0);
-	outbox->sequence = PromoTableIdentitySequence("notification");
+	outbox->bulk = BulkInsertOpen(PromoTableOid(OutboxTable()), NOTIFICATION_COLS, 0);
+	outbox->sequence = OutboxSequence();
 	outbox->now = GetCurrentTransactionStartTimestamp();
 	return outbox;
 }

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * outbox.h
- *	  Writing customer messages into promo_draw.notification, the outbox.
+ *	  Writing customer messages into promo_draw.outbox.
  *
  *-------------------------------------------------------------------------
  */
@@ -12,6 +12,8 @@
 
 typedef struct Outbox Outbox;
 
+extern bool OutcomesInResults(void);
+extern Oid	OutboxSequence(void);
 extern Outbox *OutboxOpen(void);
 extern void OutboxAdd(Outbox *outbox, int64 customer_id, int64 draw_id,
 					  const char *kind, Datum payload);

@@ -335,26 +335,130 @@ COMMENT ON FUNCTION promo_draw.set_beacon(bigint, bytea, text) IS
 -- draw_among: src/sql/draw_among.sql
 
 
+/*
+ * take_notifications: the next undelivered messages, in notification_id
+ * order, from the outbox and from the drawn draws' results.  Outbox rows
+ * are locked one by one (SKIP LOCKED); a draw's results are handed out in
+ * place order from its outcome_delivery row, which one consumer at a time
+ * holds (SKIP LOCKED), so no two consumers get the same message.
+ */
 CREATE FUNCTION promo_draw.take_notifications(max_count integer DEFAULT 100)
 	RETURNS SETOF promo_draw.notification
-	LANGUAGE sql VOLATILE STRICT SECURITY DEFINER
+	LANGUAGE plpgsql VOLATILE STRICT SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 AS $$
-	WITH picked AS (
-		SELECT n.notification_id FROM promo_draw.notification n
-		WHERE n.delivered_at IS NULL
-		ORDER BY n.notification_id
+BEGIN
+	RETURN QUERY
+	WITH outbox_next AS (
+		SELECT o.notification_id FROM promo_draw.outbox o
+		WHERE o.delivered_at IS NULL
+		ORDER BY o.notification_id
 		LIMIT max_count
 		FOR UPDATE SKIP LOCKED
-	), taken AS (
-		UPDATE promo_draw.notification n SET delivered_at = now()
-		FROM picked WHERE n.notification_id = picked.notification_id
-		RETURNING n.*
+	), draws AS (
+		SELECT od.draw_id, od.next_place FROM promo_draw.outcome_delivery od
+		FOR UPDATE SKIP LOCKED
+	), draw_next AS (
+		SELECT r.notification_id, r.draw_id, r.place
+		FROM draws od, LATERAL (
+			SELECT r.notification_id, r.draw_id, r.place FROM promo_draw.result r
+			WHERE r.draw_id = od.draw_id AND r.place >= od.next_place
+			  AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL
+			ORDER BY r.place
+			LIMIT max_count) r
+	), picked AS (
+		SELECT x.notification_id, x.draw_id, x.place
+		FROM (SELECT o.notification_id, NULL::bigint AS draw_id, NULL::bigint AS place
+		      FROM outbox_next o
+		      UNION ALL
+		      SELECT * FROM draw_next) x
+		ORDER BY x.notification_id
+		LIMIT max_count
+	), from_outbox AS (
+		UPDATE promo_draw.outbox o SET delivered_at = now()
+		FROM picked p
+		WHERE p.place IS NULL AND o.notification_id = p.notification_id
+		RETURNING o.*
+	), from_results AS (
+		UPDATE promo_draw.result r SET delivered_at = now()
+		FROM picked p
+		WHERE p.place IS NOT NULL AND r.draw_id = p.draw_id AND r.place = p.place
+		RETURNING r.*
+	), moved AS (
+		UPDATE promo_draw.outcome_delivery od SET next_place = m.place + 1
+		FROM (SELECT p.draw_id, max(p.place) AS place FROM picked p
+		      WHERE p.place IS NOT NULL GROUP BY p.draw_id) m
+		WHERE od.draw_id = m.draw_id
 	)
-	SELECT * FROM taken ORDER BY notification_id
+	SELECT n.* FROM (
+		SELECT o.notification_id, o.customer_id, o.draw_id, o.kind, o.payload, o.created_at,
+		       o.delivered_at
+		FROM from_outbox o
+		UNION ALL
+		SELECT r.notification_id, r.customer_id, r.draw_id, r.outcome,
+		       promo_draw.outcome_payload(r.outcome, r.place, d.name, d.default_prize,
+		                                  d.lose_message, p.name, p.prize_id, p.value, p.payload),
+		       d.drawn_at, r.delivered_at
+		FROM from_results r
+		JOIN promo_draw.draw d ON d.draw_id = r.draw_id
+		LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id) n
+	ORDER BY n.notification_id;
+
+	-- a draw whose messages are all handed out needs no row any more
+	DELETE FROM promo_draw.outcome_delivery od
+	WHERE od.draw_id IN (SELECT l.draw_id FROM promo_draw.outcome_delivery l FOR UPDATE SKIP LOCKED)
+	  AND NOT EXISTS (SELECT FROM promo_draw.result r
+	                  WHERE r.draw_id = od.draw_id AND r.place >= od.next_place
+	                    AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL);
+END
 $$;
 COMMENT ON FUNCTION promo_draw.take_notifications(integer) IS
 	'hand out up to max_count undelivered customer messages in notification_id order and mark them delivered; concurrent consumers never get the same one';
+
+/*
+ * DELETE on promo_draw.notification removes outbox rows.  A draw's outcome
+ * messages are its result rows: they stay with the draw, and DELETE passes
+ * them by (they are not counted as deleted).
+ */
+CREATE FUNCTION promo_draw.notification_delete()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	DELETE FROM promo_draw.outbox o WHERE o.notification_id = OLD.notification_id;
+	IF FOUND THEN
+		RETURN OLD;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.notification_delete() IS
+	'DELETE on promo_draw.notification: deletes outbox messages; draw outcome messages stay with their results';
+CREATE TRIGGER notification_delete INSTEAD OF DELETE ON promo_draw.notification
+	FOR EACH ROW EXECUTE FUNCTION promo_draw.notification_delete();
+
+-- INSERT on promo_draw.notification adds a message to the outbox
+CREATE FUNCTION promo_draw.notification_insert()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	INSERT INTO promo_draw.outbox AS o (notification_id, customer_id, draw_id, kind, payload,
+	                                    created_at, delivered_at)
+	VALUES (coalesce(NEW.notification_id,
+	                 nextval(pg_get_serial_sequence('promo_draw.outbox', 'notification_id'))),
+	        NEW.customer_id, NEW.draw_id, NEW.kind, coalesce(NEW.payload, '{}'),
+	        coalesce(NEW.created_at, now()), NEW.delivered_at)
+	RETURNING o.* INTO NEW;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION promo_draw.notification_insert() IS
+	'INSERT on promo_draw.notification: adds the message to the outbox';
+CREATE TRIGGER notification_insert INSTEAD OF INSERT ON promo_draw.notification
+	FOR EACH ROW EXECUTE FUNCTION promo_draw.notification_insert();
 
 /*
  * What may be read once a draw is drawn.  Until then the seed and the

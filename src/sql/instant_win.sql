@@ -246,7 +246,7 @@ BEGIN
 	UPDATE promo_draw.instant_play p SET unit = v_unit, prize = v_prize, outcome = v_outcome
 	WHERE p.instant_win_id = v_id AND p.customer_id = v_customer;
 	IF v_outcome = 'won' THEN
-		INSERT INTO promo_draw.notification (customer_id, kind, payload)
+		INSERT INTO promo_draw.outbox (customer_id, kind, payload)
 		VALUES (v_customer, 'instant_win',
 		        jsonb_build_object('instant_win_id', v_id, 'instant_win', v.name, 'prize', v_prize));
 	END IF;

@@ -3,7 +3,8 @@
  * Privileges.  PUBLIC gets nothing that writes or reads customer data: the
  * README gives the GRANTs for an application role and a reporting role.
  * Pure functions (the aggregates, code normalization, random codes and
- * permutations, the arithmetic and simulation of bonuses) and verify_draw,
+ * permutations, the arithmetic and simulation of bonuses, the payload of
+ * a draw's outcome message, which the notification view calls) and verify_draw,
  * which reads only what its caller may read, stay open to everyone.
  */
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA promo_draw FROM PUBLIC;
@@ -32,5 +33,6 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.playthrough_required(numeric, numeric),
 	promo_draw.playthrough_expected_balance(numeric, numeric, numeric),
 	promo_draw.simulate_playthrough(numeric, numeric, numeric, numeric, integer, numeric, bigint),
-	promo_draw.bonus_status_now(promo_draw.bonus)
+	promo_draw.bonus_status_now(promo_draw.bonus),
+	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb)
 TO PUBLIC;

@@ -85,7 +85,7 @@ BEGIN
 	               nodes, v_next);
 	SELECT (coalesce(max(n.notification_id), 0) / nodes + 1) * nodes + node + 1 INTO v_next
 	FROM promo_draw.notification n;
-	EXECUTE format('ALTER TABLE promo_draw.notification ALTER COLUMN notification_id SET INCREMENT BY %s RESTART WITH %s',
+	EXECUTE format('ALTER TABLE promo_draw.outbox ALTER COLUMN notification_id SET INCREMENT BY %s RESTART WITH %s',
 	               nodes, v_next);
 	RETURN node;
 END
@@ -299,7 +299,7 @@ DECLARE
 	v_want bigint := coalesce(shard_publish_draw.staged[v_node + 1], 0);
 	v promo_draw.draw%ROWTYPE;
 	v_have bigint;
-	v_consolation jsonb;
+	v_messages regclass;
 BEGIN
 	IF promo_draw.shard_draw_begin(v_id) = 'drawn' THEN
 		RETURN QUERY SELECT v_node, count(*) FROM promo_draw.result r WHERE r.draw_id = v_id;
@@ -315,24 +315,18 @@ BEGIN
 			      HINT = 'Another run_draw of the same draw on another proxy restaged them; run it again.';
 	END IF;
 	SELECT * INTO v FROM promo_draw.draw d WHERE d.draw_id = v_id;
-	v_consolation := CASE WHEN v.default_prize IS NOT NULL
-	                      THEN jsonb_build_object('draw', v.name, 'prize', v.default_prize)
-	                      ELSE jsonb_build_object('draw', v.name, 'message', v.lose_message) END;
+	v_messages := pg_get_serial_sequence('promo_draw.outbox', 'notification_id')::regclass;
 
-	INSERT INTO promo_draw.result (draw_id, place, customer_id, ticket, prize_id, outcome)
-	SELECT r.draw_id, r.place, r.customer_id, r.ticket, r.prize_id, r.outcome
+	-- each result but 'ineligible' is the customer's message, as run_draw writes it
+	INSERT INTO promo_draw.result (draw_id, place, customer_id, ticket, prize_id, outcome,
+	                               notification_id)
+	SELECT r.draw_id, r.place, r.customer_id, r.ticket, r.prize_id, r.outcome,
+	       CASE WHEN r.outcome <> 'ineligible'
+	            THEN nextval(v_messages) END
 	FROM promo_draw.staged_result r WHERE r.draw_id = v_id ORDER BY r.place;
-	-- the messages run_draw writes: every outcome but 'ineligible'
-	INSERT INTO promo_draw.notification (customer_id, draw_id, kind, payload)
-	SELECT r.customer_id, v_id, r.outcome,
-	       CASE WHEN r.outcome = 'won'
-	            THEN jsonb_build_object('draw', v.name, 'prize', p.name, 'prize_id', p.prize_id,
-	                                    'value', p.value, 'place', r.place, 'payload', p.payload)
-	            ELSE v_consolation END
-	FROM promo_draw.staged_result r
-	LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id
-	WHERE r.draw_id = v_id AND r.outcome <> 'ineligible'
-	ORDER BY r.place;
+	IF EXISTS (SELECT FROM promo_draw.result r WHERE r.draw_id = v_id AND r.notification_id IS NOT NULL) THEN
+		INSERT INTO promo_draw.outcome_delivery (draw_id) VALUES (v_id);
+	END IF;
 	DELETE FROM promo_draw.staged_result r WHERE r.draw_id = v_id;
 
 	UPDATE promo_draw.draw d SET status = 'drawn', drawn_at = now(),

@@ -184,7 +184,7 @@ participation AS (
 	FROM participant p
 ),
 messages AS (
-	SELECT n.customer_id, n.kind
+	SELECT n.notification_id, n.customer_id, n.kind
 	FROM @notification@ n
 	WHERE n.draw_id = verify_draw.draw_id AND n.kind IN ('won', 'default', 'lost')
 ),
@@ -194,7 +194,8 @@ message_check AS (
 	       (SELECT count(*) FROM (
 	           (SELECT s.customer_id, s.outcome FROM stored s WHERE s.outcome <> 'ineligible'
 	            EXCEPT ALL
-	            SELECT m.customer_id, m.kind FROM messages m)) x) AS missing
+	            SELECT m.customer_id, m.kind FROM messages m)) x) AS missing,
+	       (SELECT count(*) - count(DISTINCT m.notification_id) FROM messages m) AS shared
 )
 SELECT 'drawn', coalesce(d.status = 'drawn', false),
        CASE WHEN d.status IS NULL THEN format('There is no draw %s.', d.draw_id)
@@ -251,10 +252,12 @@ SELECT 'results', d.revealed AND r.differing = 0,
                         r.differing, r.first_place) END
 FROM d, result_diff r
 UNION ALL
-SELECT 'messages', d.revealed AND mc.missing = 0 AND mc.found = mc.expected,
+SELECT 'messages', d.revealed AND mc.missing = 0 AND mc.found = mc.expected AND mc.shared = 0,
        CASE WHEN NOT d.revealed THEN d.hidden
-            WHEN mc.missing = 0 AND mc.found = mc.expected
+            WHEN mc.missing = 0 AND mc.found = mc.expected AND mc.shared = 0
             THEN format('Every one of the %s winners and consoled customers has exactly one message.', mc.expected)
+            WHEN mc.shared > 0
+            THEN format('%s messages share their notification_id with another message of the draw.', mc.shared)
             ELSE format('There are %s messages for %s results, and %s results have no message of their own.',
                         mc.found, mc.expected, mc.missing) END
 FROM d, message_check mc;

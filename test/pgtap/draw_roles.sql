@@ -10,8 +10,9 @@
 BEGIN;
 SELECT plan(39);
 \ir ../../examples/roles.sql
--- this test's outbox starts empty (rolled back at the end)
+-- this test starts with every message delivered (rolled back at the end)
 DELETE FROM promo_draw.notification;
+DELETE FROM promo_draw.outcome_delivery;
 
 -- the operator's own eligibility rule, recording who runs it
 CREATE TABLE public.rule_runs (customer_id bigint, run_as name);

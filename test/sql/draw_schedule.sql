@@ -72,15 +72,42 @@ SELECT draw_name, customer_id, outcome, prize, prize_value
 FROM customer_result WHERE draw_id = :due ORDER BY place;
 
 --
--- take_notifications: in id order, each handed out once
+-- take_notifications: in id order, each handed out once.  A draw's outcome
+-- messages are its results; they come in the same id order as the outbox.
 --
+SELECT count(*) > 0 AS earlier_taken FROM take_notifications(1000);
+-- DELETE removes outbox rows; outcome messages stay with their results
 DELETE FROM notification;
+SELECT count(*) AS outbox_left FROM outbox;
+SELECT count(*) = (SELECT count(*) FROM result WHERE outcome <> 'ineligible') AS outcomes_kept
+FROM notification;
 SELECT create_draw('Messages', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
                    milestones => '{1}') AS m \gset
+SELECT create_draw('Messages later', '2100-01-01', opens_at => '2000-01-01',
+                   milestones => '{1}') AS m2 \gset
 SELECT count(award_tickets(:m, c, 1)) FROM generate_series(1, 5) c;
-SELECT customer_id, kind FROM take_notifications(3);
-SELECT customer_id, kind FROM take_notifications(3);
+SELECT count(add_prize(:m, 'Cap', 5, 2));
+SELECT close_partition(:m, 0);
+SELECT count(*) FROM run_draw(:m);
+SELECT count(award_tickets(:m2, c, 1)) FROM generate_series(6, 7) c;
+SELECT count(*) AS delivery_rows FROM outcome_delivery WHERE draw_id = :m;
+SELECT CASE WHEN kind = 'milestone' THEN customer_id END AS milestone_of, kind,
+       draw_id = :m AS of_m FROM take_notifications(4);
+SELECT CASE WHEN kind = 'milestone' THEN customer_id END AS milestone_of, kind,
+       draw_id = :m AS of_m FROM take_notifications(4);
+SELECT CASE WHEN kind = 'milestone' THEN customer_id END AS milestone_of, kind,
+       draw_id = :m AS of_m FROM take_notifications(4);
 SELECT count(*) AS left_over FROM take_notifications(3);
+SELECT count(*) AS delivery_rows FROM outcome_delivery WHERE draw_id = :m;
+-- each taken once, in id order across the outbox and the results: a later
+-- id was never handed out before an earlier one
+SELECT bool_and(delivered_at IS NOT NULL) AS all_delivered,
+       count(*) FILTER (WHERE kind IN ('won', 'lost')) AS outcomes,
+       count(*) FILTER (WHERE kind = 'milestone') AS milestones,
+       count(DISTINCT notification_id) AS ids,
+       bool_and(coalesce(before <= delivered_at, true)) AS in_id_order
+FROM (SELECT n.*, lag(n.delivered_at) OVER (ORDER BY n.notification_id) AS before
+      FROM notification n WHERE n.draw_id IN (:m, :m2)) n;
 SELECT count(*) AS delivered, count(*) FILTER (WHERE delivered_at IS NULL) AS undelivered
 FROM notification;
 SELECT count(*) AS taken_for_null FROM take_notifications(NULL);

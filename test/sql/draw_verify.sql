@@ -93,10 +93,24 @@ UPDATE prize SET value = 1 WHERE draw_id = :d AND name = 'Car';
 SELECT * FROM pg_temp.failing(:d);
 ROLLBACK;
 
--- a message lost
+-- DELETE on notification passes a draw's outcome messages by: they are its results
 BEGIN;
-DELETE FROM notification WHERE notification_id = (SELECT min(notification_id) FROM notification
-                                                  WHERE draw_id = :d AND kind = 'won');
+DELETE FROM notification WHERE draw_id = :d AND kind = 'won';
+SELECT count(*) AS won_messages FROM notification WHERE draw_id = :d AND kind = 'won';
+SELECT * FROM pg_temp.failing(:d);
+ROLLBACK;
+
+-- a message lost: a result that no longer names its message
+BEGIN;
+UPDATE result SET notification_id = NULL
+WHERE draw_id = :d AND place = (SELECT min(place) FROM result WHERE draw_id = :d AND outcome = 'won');
+SELECT * FROM pg_temp.failing(:d);
+ROLLBACK;
+
+-- a message given twice: two results naming one message
+BEGIN;
+UPDATE result SET notification_id = (SELECT min(notification_id) FROM result WHERE draw_id = :d)
+WHERE draw_id = :d AND place = (SELECT max(place) FROM result WHERE draw_id = :d);
 SELECT * FROM pg_temp.failing(:d);
 ROLLBACK;
 
