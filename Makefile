@@ -91,7 +91,8 @@ ISOLATION = \
 	codes_concurrent \
 	bonus_concurrent \
 	maintenance_rewrite \
-	sealed_award_seal
+	sealed_award_seal \
+	notification_take
 REGRESS_OPTS = --inputdir=test
 ISOLATION_OPTS = --inputdir=test/isolation
 
