@@ -3,8 +3,8 @@
  * bulk_insert.c
  *	  Writing many rows into one of promo_draw's tables quickly.
  *
- * A draw writes one result row and one notification per participant, a
- * million of each for a large draw.  Row-at-a-time INSERTs through SPI cost
+ * A draw writes one result row per participant, each also the customer's
+ * message: a million for a large draw.  Awards write milestone messages.  Row-at-a-time INSERTs through SPI cost
  * several microseconds each; here rows are buffered and written with
  * table_multi_insert, then their index entries are added and constraints
  * checked, as COPY does.

@@ -18,10 +18,11 @@
  *
  * The tickets go through a tuplesort, which stays within work_mem and
  * spills to disk beyond it; the memory kept per customer is only for those
- * met while prizes remain.  Results and messages are written in bulk, in
- * the same transaction that marks the draw drawn, and one NOTIFY on channel
- * promo_draw tells listeners.  A drawn draw returns its stored results and
- * writes nothing.
+ * met while prizes remain.  Results are written in bulk, in the same
+ * transaction that marks the draw drawn; each result but an ineligible one
+ * is also the customer's message (promo_draw.notification shows it), and
+ * one NOTIFY on channel promo_draw tells listeners.  A drawn draw returns
+ * its stored results and writes nothing.
  *
  *-------------------------------------------------------------------------
  */

@@ -8,7 +8,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(39);
+SELECT plan(42);
 \ir ../../examples/roles.sql
 -- this test starts with every message delivered (rolled back at the end)
 DELETE FROM promo_draw.notification;
@@ -103,6 +103,21 @@ SELECT is((SELECT bool_and(ok) FROM promo_draw.verify_draw(current_setting('pdte
 SELECT is((SELECT count(*) FROM promo_draw.customer_result
            WHERE draw_id = current_setting('pdtest.draw')::bigint), 5::bigint,
 	'reporting reads every customer''s result');
+SELECT is((SELECT count(*) FROM promo_draw.notification
+           WHERE draw_id = current_setting('pdtest.draw')::bigint AND kind IN ('won', 'default', 'lost')),
+          (SELECT count(*) FROM promo_draw.customer_result
+           WHERE draw_id = current_setting('pdtest.draw')::bigint AND outcome <> 'ineligible'),
+	'reporting reads the draw''s outcome messages, one per result but ineligible ones');
+SELECT throws_ok($$DELETE FROM promo_draw.notification$$, '42501', NULL,
+	'reporting deletes no messages');
+RESET ROLE;
+SELECT count(*) AS outcome_messages FROM promo_draw.result
+WHERE draw_id = current_setting('pdtest.draw')::bigint AND outcome <> 'ineligible' \gset
+SET LOCAL ROLE promo_app;
+SELECT is((SELECT count(*) FROM promo_draw.take_notifications(100)
+           WHERE draw_id = current_setting('pdtest.draw')::bigint AND kind IN ('won', 'default', 'lost')),
+          :outcome_messages::bigint,
+	'the application takes the draw''s outcome messages');
 RESET ROLE;
 
 -- sealed draws: the operator seals and gives beacons; nobody else does
