@@ -124,6 +124,8 @@ DELETE FROM excluded;
 -- exclude the customers holding the best and the worst tickets
 INSERT INTO excluded SELECT customer_id FROM entry WHERE draw_id = :d ORDER BY best[1] DESC LIMIT 1;
 INSERT INTO excluded SELECT customer_id FROM entry WHERE draw_id = :d ORDER BY best[1] LIMIT 1;
+-- every message so far handed out, so that only this draw's remain
+SELECT count(*) > 0 AS earlier_taken FROM take_notifications(100000);
 SELECT close_partition(:d, 0);
 SELECT * FROM pg_temp.show(:d);
 SELECT count(*) AS asked FROM asked;
@@ -131,6 +133,20 @@ SELECT r.outcome, count(n.*) AS messages
 FROM result r LEFT JOIN notification n ON n.draw_id = r.draw_id AND n.customer_id = r.customer_id
 WHERE r.draw_id = :d GROUP BY 1 ORDER BY 1;
 SELECT bool_and(ok) AS verifies FROM verify_draw(:d);
+-- handed out two at a time, past the ineligible results (which have none)
+CREATE TEMP TABLE took AS SELECT 0 AS call, n.* FROM notification n LIMIT 0;
+DO $$ BEGIN
+	FOR i IN 1..5 LOOP
+		INSERT INTO took SELECT i, n.* FROM promo_draw.take_notifications(2) n;
+	END LOOP;
+END $$;
+SELECT call, kind FROM took ORDER BY notification_id;
+SELECT count(*) AS taken, count(DISTINCT t.notification_id) AS distinct_ids,
+       count(*) FILTER (WHERE t.draw_id = :d) AS of_this_draw,
+       (SELECT count(*) FROM result WHERE draw_id = :d AND outcome <> 'ineligible') AS results_with_a_message,
+       (SELECT count(*) FROM outcome_delivery WHERE draw_id = :d) AS delivery_rows,
+       (SELECT count(*) FROM notification WHERE delivered_at IS NULL) AS undelivered
+FROM took t;
 
 -- an eligibility function that raises an error stops the draw, which
 -- writes nothing
