@@ -110,7 +110,7 @@ typedef struct DrawRun
 	Oid			message_seq;	/* gives each outcome message its id */
 	Outbox	   *messages;		/* tables before 0.3.0 only: see EmitResult */
 	Datum		consolation_payload;	/* for messages: every default/lost one */
-	int64		nmessages;
+	int64		nmessages;		/* outcome messages among the results */
 	MemoryContext rowcxt;		/* reset after every result */
 	FmgrInfo	eligibility;
 	MemoryContext askcxt;		/* reset after every eligibility call */

@@ -94,6 +94,17 @@ foreach my $old (grep { $_ ne $default } @versions)
 		SELECT count(promo_draw.award_tickets(1, c, 1 + c % 4)) FROM generate_series(1, 200) c;
 		SELECT promo_draw.record_stake(1, 7, 35.00, partition => 0, source_offset => 1);
 	});
+	# a draw drawn by this library on the old tables, before the update:
+	# its messages go into the old outbox
+	is($node->safe_psql($db, q{
+		SELECT promo_draw.create_draw('Drawn before the upgrade', '2100-01-01',
+		                              opens_at => '2000-01-01', partitions => 1);
+		SELECT promo_draw.add_prize(2, 'Prize', 100, 3);
+		SELECT count(promo_draw.award_tickets(2, c, 1)) FROM generate_series(1, 50) c;
+		SELECT promo_draw.close_partition(2, 0);
+		SELECT count(*) FROM promo_draw.run_draw(2);
+		SELECT count(*) FROM promo_draw.notification WHERE draw_id = 2 AND kind IN ('won', 'lost');
+	}), "2\n2\n50\nt\n50\n50", "from $old: the library draws on the old tables, messages and all");
 	$node->safe_psql($db, 'ALTER EXTENSION promo_draw UPDATE');
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'promo_draw'"),
 		$default, "updated from $old to $default");
@@ -116,6 +127,21 @@ foreach my $old (grep { $_ ne $default } @versions)
 	}), "public.everyone(bigint)\nt\n200", "from $old: the draw opened before the update is drawn after it");
 	is($node->safe_psql($db, 'SELECT bool_and(ok) FROM promo_draw.verify_draw(1)'),
 		't', "from $old: and verifies");
+	is($node->safe_psql($db, q{
+		SELECT bool_and(ok) FROM promo_draw.verify_draw(2);
+		SELECT count(*) FROM promo_draw.notification WHERE draw_id = 2 AND kind IN ('won', 'lost');
+		SELECT count(*) FROM promo_draw.result WHERE draw_id = 2 AND notification_id IS NOT NULL;
+	}), "t\n50\n0", "from $old: the messages of a draw drawn before the update stay in the outbox, once");
+	# every message, from before the update and after, is handed out once
+	is($node->safe_psql($db, q{
+		CREATE TEMP TABLE waiting AS
+			SELECT notification_id FROM promo_draw.notification WHERE delivered_at IS NULL;
+		CREATE TEMP TABLE taken AS SELECT * FROM promo_draw.take_notifications(100000);
+		SELECT (SELECT count(*) FROM waiting) = (SELECT count(*) FROM taken),
+		       NOT EXISTS (SELECT notification_id FROM waiting EXCEPT SELECT notification_id FROM taken),
+		       (SELECT count(*) FROM taken WHERE draw_id = 1 AND kind <> 'milestone'),
+		       (SELECT count(*) FROM promo_draw.take_notifications(100000));
+	}), "t|t|200|0", "from $old: take_notifications hands out the old outbox and the new draw's messages once");
 
 	# and the capabilities of later versions work in the updated database
 	is($node->safe_psql($db, q{
