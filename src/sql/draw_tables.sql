@@ -208,19 +208,26 @@ $$;
 COMMENT ON FUNCTION promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb) IS
 	'the payload of the message a draw gives a customer with this outcome';
 
+-- Each branch reads one table, and the draw and prize of a result are
+-- looked up per row, with the filter outside the union: so the planner
+-- flattens the union, and a query on the view by draw_id, or joined to it
+-- on draw_id, can reach result through its primary key, row by row.
 CREATE VIEW promo_draw.notification AS
-SELECT o.notification_id, o.customer_id, o.draw_id, o.kind, o.payload, o.created_at,
-       o.delivered_at
-FROM promo_draw.outbox o
-UNION ALL
-SELECT r.notification_id, r.customer_id, r.draw_id, r.outcome,
-       promo_draw.outcome_payload(r.outcome, r.place, d.name, d.default_prize, d.lose_message,
-                                  p.name, p.prize_id, p.value, p.payload),
-       d.drawn_at, r.delivered_at
-FROM promo_draw.result r
-JOIN promo_draw.draw d ON d.draw_id = r.draw_id
-LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id
-WHERE r.notification_id IS NOT NULL;
+SELECT m.* FROM (
+	SELECT o.notification_id, o.customer_id, o.draw_id, o.kind, o.payload, o.created_at,
+	       o.delivered_at
+	FROM promo_draw.outbox o
+	UNION ALL
+	SELECT r.notification_id, r.customer_id, r.draw_id, r.outcome,
+	       (SELECT promo_draw.outcome_payload(r.outcome, r.place, d.name, d.default_prize,
+	                                          d.lose_message, p.name, p.prize_id, p.value, p.payload)
+	        FROM promo_draw.draw d LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id
+	        WHERE d.draw_id = r.draw_id),
+	       (SELECT d.drawn_at FROM promo_draw.draw d WHERE d.draw_id = r.draw_id),
+	       r.delivered_at
+	FROM promo_draw.result r) m
+-- results without a message (ineligible) are not messages
+WHERE m.notification_id IS NOT NULL;
 COMMENT ON VIEW promo_draw.notification IS
 	'every customer message in notification_id order: the outbox and the draws'' outcome messages (their results); take_notifications() hands each out once';
 
