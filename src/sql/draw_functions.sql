@@ -385,9 +385,14 @@ BEGIN
 		WHERE p.place IS NOT NULL AND r.draw_id = p.draw_id AND r.place = p.place
 		RETURNING r.*
 	), moved AS (
-		UPDATE promo_draw.outcome_delivery od SET next_place = m.place + 1
-		FROM (SELECT p.draw_id, max(p.place) AS place FROM picked p
-		      WHERE p.place IS NOT NULL GROUP BY p.draw_id) m
+		-- a draw goes on from its first message not taken now (any after it
+		-- that were taken are passed by as delivered), else after its last
+		UPDATE promo_draw.outcome_delivery od SET next_place = m.next_place
+		FROM (SELECT n.draw_id,
+		             coalesce(min(n.place) FILTER (WHERE p.notification_id IS NULL),
+		                      max(n.place) + 1) AS next_place
+		      FROM draw_next n LEFT JOIN picked p ON p.notification_id = n.notification_id
+		      GROUP BY n.draw_id) m
 		WHERE od.draw_id = m.draw_id
 	)
 	SELECT n.* FROM (

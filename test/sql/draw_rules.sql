@@ -274,3 +274,29 @@ DROP ROLE regress_draw_maker;
 
 DROP FUNCTION promo_test.not_excluded(bigint), promo_test.broken_rule(bigint), promo_test.sneaky(bigint);
 DROP TABLE promo_test.excluded, promo_test.asked;
+
+-- a draw's ids need not rise with its places (a customer consoled at the end
+-- of the walk, at the place of an earlier ticket, gets a later id): a take
+-- that hands out later places and not an earlier one never passes it by
+SELECT count(*) > 0 AS earlier_taken FROM take_notifications(100000);
+SELECT pg_temp.new_draw('ids out of place order', '{1, 1, 1, 1, 1, 1}') AS d \gset
+SELECT add_prize(:d, 'Prize', 5, 1);
+SELECT close_partition(:d, 0);
+SELECT count(*) FROM run_draw(:d);
+UPDATE result SET notification_id = (SELECT max(notification_id) FROM result) + 1000000
+WHERE draw_id = :d AND place = (SELECT min(place) FROM result WHERE draw_id = :d);
+-- messages of another draw, with ids between the draw's and its first place's
+SELECT create_draw('later messages', '2100-01-01', opens_at => '2000-01-01') AS e \gset
+SELECT count(award_tickets(:e, c, 1)) FROM generate_series(1, 6) c;
+TRUNCATE took;
+DO $$ BEGIN
+	FOR i IN 1..7 LOOP
+		INSERT INTO took SELECT i, n.* FROM promo_draw.take_notifications(2) n;
+	END LOOP;
+END $$;
+SELECT count(*) FILTER (WHERE t.draw_id = :d) AS of_the_draw,
+       count(*) FILTER (WHERE t.draw_id = :e) AS of_the_other,
+       count(DISTINCT t.notification_id) AS distinct_ids,
+       (SELECT count(*) FROM notification WHERE delivered_at IS NULL) AS undelivered,
+       (SELECT count(*) FROM outcome_delivery WHERE draw_id = :d) AS delivery_rows
+FROM took t;
