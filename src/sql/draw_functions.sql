@@ -338,9 +338,11 @@ COMMENT ON FUNCTION promo_draw.set_beacon(bigint, bytea, text) IS
 /*
  * take_notifications: the next undelivered messages, in notification_id
  * order, from the outbox and from the drawn draws' results.  Outbox rows
- * are locked one by one (SKIP LOCKED); a draw's results are handed out in
- * place order from its outcome_delivery row, which one consumer at a time
- * holds (SKIP LOCKED), so no two consumers get the same message.
+ * and results are locked one by one (SKIP LOCKED), so consumers taking at
+ * once share a draw's messages and never get the same one.  A draw's
+ * outcome_delivery row says from which place its undelivered messages may
+ * start; it only ever moves up to the first message not handed out, and a
+ * consumer moves it only when no other holds it.
  */
 CREATE FUNCTION promo_draw.take_notifications(max_count integer DEFAULT 100)
 	RETURNS SETOF promo_draw.notification
@@ -355,17 +357,15 @@ BEGIN
 		ORDER BY o.notification_id
 		LIMIT max_count
 		FOR UPDATE SKIP LOCKED
-	), draws AS (
-		SELECT od.draw_id, od.next_place FROM promo_draw.outcome_delivery od
-		FOR UPDATE SKIP LOCKED
 	), draw_next AS (
 		SELECT r.notification_id, r.draw_id, r.place
-		FROM draws od, LATERAL (
+		FROM promo_draw.outcome_delivery od, LATERAL (
 			SELECT r.notification_id, r.draw_id, r.place FROM promo_draw.result r
 			WHERE r.draw_id = od.draw_id AND r.place >= od.next_place
 			  AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL
 			ORDER BY r.place
-			LIMIT max_count) r
+			LIMIT max_count
+			FOR UPDATE SKIP LOCKED) r
 	), picked AS (
 		SELECT x.notification_id, x.draw_id, x.place
 		FROM (SELECT o.notification_id, NULL::bigint AS draw_id, NULL::bigint AS place
@@ -384,16 +384,6 @@ BEGIN
 		FROM picked p
 		WHERE p.place IS NOT NULL AND r.draw_id = p.draw_id AND r.place = p.place
 		RETURNING r.*
-	), moved AS (
-		-- a draw goes on from its first message not taken now (any after it
-		-- that were taken are passed by as delivered), else after its last
-		UPDATE promo_draw.outcome_delivery od SET next_place = m.next_place
-		FROM (SELECT n.draw_id,
-		             coalesce(min(n.place) FILTER (WHERE p.notification_id IS NULL),
-		                      max(n.place) + 1) AS next_place
-		      FROM draw_next n LEFT JOIN picked p ON p.notification_id = n.notification_id
-		      GROUP BY n.draw_id) m
-		WHERE od.draw_id = m.draw_id
 	)
 	SELECT n.* FROM (
 		SELECT o.notification_id, o.customer_id, o.draw_id, o.kind, o.payload, o.created_at,
@@ -409,12 +399,22 @@ BEGIN
 		LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id) n
 	ORDER BY n.notification_id;
 
-	-- a draw whose messages are all handed out needs no row any more
+	-- Move the rows of the draws no other consumer holds now (the others'
+	-- stay where they are): up to the first message still undelivered as
+	-- this transaction sees it, which counts what other consumers hold and
+	-- have not committed; a draw with none left needs no row any more.
 	DELETE FROM promo_draw.outcome_delivery od
 	WHERE od.draw_id IN (SELECT l.draw_id FROM promo_draw.outcome_delivery l FOR UPDATE SKIP LOCKED)
 	  AND NOT EXISTS (SELECT FROM promo_draw.result r
 	                  WHERE r.draw_id = od.draw_id AND r.place >= od.next_place
 	                    AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL);
+	UPDATE promo_draw.outcome_delivery od SET next_place = m.next_place
+	FROM (SELECT l.draw_id,
+	             (SELECT min(r.place) FROM promo_draw.result r
+	              WHERE r.draw_id = l.draw_id AND r.place >= l.next_place
+	                AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL) AS next_place
+	      FROM promo_draw.outcome_delivery l FOR UPDATE SKIP LOCKED) m
+	WHERE od.draw_id = m.draw_id AND m.next_place > od.next_place;
 END
 $$;
 COMMENT ON FUNCTION promo_draw.take_notifications(integer) IS
