@@ -176,20 +176,22 @@ BEGIN
 	ORDER BY n.notification_id;
 
 	-- Move the rows of the draws no other consumer holds now (the others'
-	-- stay where they are): up to the first message still undelivered as
+	-- stay where they are) up to the first message still undelivered as
 	-- this transaction sees it, which counts what other consumers hold and
 	-- have not committed; a draw with none left needs no row any more.
-	DELETE FROM promo_draw.outcome_delivery od
-	WHERE od.draw_id IN (SELECT l.draw_id FROM promo_draw.outcome_delivery l FOR UPDATE SKIP LOCKED)
-	  AND NOT EXISTS (SELECT FROM promo_draw.result r
-	                  WHERE r.draw_id = od.draw_id AND r.place >= od.next_place
-	                    AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL);
+	WITH mark AS (
+		SELECT l.draw_id,
+		       (SELECT min(r.place) FROM promo_draw.result r
+		        WHERE r.draw_id = l.draw_id AND r.place >= l.next_place
+		          AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL) AS next_place
+		FROM promo_draw.outcome_delivery l
+		FOR UPDATE SKIP LOCKED
+	), done AS (
+		DELETE FROM promo_draw.outcome_delivery od USING mark m
+		WHERE od.draw_id = m.draw_id AND m.next_place IS NULL
+	)
 	UPDATE promo_draw.outcome_delivery od SET next_place = m.next_place
-	FROM (SELECT l.draw_id,
-	             (SELECT min(r.place) FROM promo_draw.result r
-	              WHERE r.draw_id = l.draw_id AND r.place >= l.next_place
-	                AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL) AS next_place
-	      FROM promo_draw.outcome_delivery l FOR UPDATE SKIP LOCKED) m
+	FROM mark m
 	WHERE od.draw_id = m.draw_id AND m.next_place > od.next_place;
 END
 $$;
