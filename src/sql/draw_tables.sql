@@ -208,23 +208,31 @@ $$;
 COMMENT ON FUNCTION promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb) IS
 	'the payload of the message a draw gives a customer with this outcome';
 
--- Each branch reads one table, and the draw and prize of a result are
--- looked up per row, with the filter outside the union: so the planner
--- flattens the union, and a query on the view by draw_id, or joined to it
--- on draw_id, can reach result through its primary key, row by row.
+-- Each branch of the union reads one table and gives plain columns, and a
+-- result's payload and time are looked up outside it: so the planner
+-- flattens the union, a query by draw_id reaches result through its
+-- primary key, and whatever the plan of a query joined to the view, the
+-- lookups run only for the rows it keeps.
 CREATE VIEW promo_draw.notification AS
-SELECT m.* FROM (
+SELECT m.notification_id, m.customer_id, m.draw_id, m.kind,
+       CASE WHEN m.place IS NULL THEN m.payload
+            ELSE (SELECT promo_draw.outcome_payload(m.kind, m.place, d.name, d.default_prize,
+                                                    d.lose_message, p.name, p.prize_id, p.value,
+                                                    p.payload)
+                  FROM promo_draw.draw d LEFT JOIN promo_draw.prize p ON p.prize_id = m.prize_id
+                  WHERE d.draw_id = m.draw_id)
+       END AS payload,
+       CASE WHEN m.place IS NULL THEN m.created_at
+            ELSE (SELECT d.drawn_at FROM promo_draw.draw d WHERE d.draw_id = m.draw_id)
+       END AS created_at,
+       m.delivered_at
+FROM (
 	SELECT o.notification_id, o.customer_id, o.draw_id, o.kind, o.payload, o.created_at,
-	       o.delivered_at
+	       o.delivered_at, NULL::bigint AS place, NULL::bigint AS prize_id
 	FROM promo_draw.outbox o
 	UNION ALL
-	SELECT r.notification_id, r.customer_id, r.draw_id, r.outcome,
-	       (SELECT promo_draw.outcome_payload(r.outcome, r.place, d.name, d.default_prize,
-	                                          d.lose_message, p.name, p.prize_id, p.value, p.payload)
-	        FROM promo_draw.draw d LEFT JOIN promo_draw.prize p ON p.prize_id = r.prize_id
-	        WHERE d.draw_id = r.draw_id),
-	       (SELECT d.drawn_at FROM promo_draw.draw d WHERE d.draw_id = r.draw_id),
-	       r.delivered_at
+	SELECT r.notification_id, r.customer_id, r.draw_id, r.outcome, NULL::jsonb, NULL::timestamptz,
+	       r.delivered_at, r.place, r.prize_id
 	FROM promo_draw.result r) m
 -- results without a message (ineligible) are not messages
 WHERE m.notification_id IS NOT NULL;
