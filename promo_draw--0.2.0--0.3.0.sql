@@ -184,7 +184,7 @@ BEGIN
 	ORDER BY n.notification_id;
 
 	-- Move the rows of the draws no other consumer holds now (the others'
-	-- stay where they are) up to the first message still undelivered as
+	-- stay where they are), up to the first message still undelivered as
 	-- this transaction sees it, which counts what other consumers hold and
 	-- have not committed; a draw with none left needs no row any more.
 	WITH mark AS (
@@ -193,6 +193,10 @@ BEGIN
 		        WHERE r.draw_id = l.draw_id AND r.place >= l.next_place
 		          AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL) AS next_place
 		FROM promo_draw.outcome_delivery l
+		-- only the draws whose place no longer holds a waiting message
+		WHERE NOT EXISTS (SELECT FROM promo_draw.result r
+		                  WHERE r.draw_id = l.draw_id AND r.place = l.next_place
+		                    AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL)
 		FOR UPDATE SKIP LOCKED
 	), done AS (
 		DELETE FROM promo_draw.outcome_delivery od USING mark m
