@@ -30,6 +30,7 @@
 #include "utils/rel.h"
 
 #include "bulk_insert.h"
+#include "row_access.h"
 
 #define BULK_INSERT_BATCH 1000
 
@@ -203,7 +204,10 @@ BulkInsertRow(BulkInsert *bulk, Datum *values, bool *isnull)
 	MemoryContextSwitchTo(old);
 
 	if (bulk->rel->rd_att->constr && !bulk->checked_by_caller)
+	{
+		RowPrepareChecks(bulk->rri);
 		ExecConstraints(bulk->rri, slot, bulk->estate);
+	}
 
 	if (++bulk->nused == BULK_INSERT_BATCH)
 		BulkInsertFlush(bulk);

@@ -47,7 +47,9 @@
 #include "miscadmin.h"
 #include "storage/bufmgr.h"
 #include "storage/lmgr.h"
+#include "optimizer/optimizer.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -178,6 +180,106 @@ WrittenFetch(RowAccess *ra)
 	if (current)
 		ExecMaterializeSlot(ra->found);
 	return current;
+}
+
+/*
+ * The compiled CHECK constraints of each table written, kept across calls.
+ * The executor compiles them again for every ResultRelInfo, from their
+ * stored text: for a single bet that costs more than checking them.  A
+ * relcache invalidation of the table (a constraint added or dropped, the
+ * extension dropped or updated) marks its entry stale; the stale
+ * expressions are released at the end of the transaction, since a writer
+ * open now may still be using them.
+ */
+typedef struct CheckCacheEntry
+{
+	Oid			relid;
+	bool		stale;
+	int			ncheck;
+	MemoryContext cxt;
+	ExprState **exprs;
+} CheckCacheEntry;
+
+static HTAB *check_cache = NULL;
+
+/* Relcache invalidation: mark the table's compiled checks (or all) stale. */
+static void
+CheckCacheInvalidate(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	CheckCacheEntry *entry;
+
+	if (check_cache == NULL)
+		return;
+	if (OidIsValid(relid))
+	{
+		entry = hash_search(check_cache, &relid, HASH_FIND, NULL);
+		if (entry)
+			entry->stale = true;
+		return;
+	}
+	hash_seq_init(&status, check_cache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+		entry->stale = true;
+}
+
+/*
+ * Give a result relation the table's compiled CHECK constraints before
+ * ExecConstraints would compile them, as ExecRelCheck does: every one,
+ * NOT VALID ones included (they hold for new rows), planned for
+ * evaluation.
+ */
+void
+RowPrepareChecks(ResultRelInfo *rri)
+{
+	Relation	rel = rri->ri_RelationDesc;
+	TupleConstr *constr = rel->rd_att->constr;
+	Oid			relid = RelationGetRelid(rel);
+	CheckCacheEntry *entry;
+	bool		found;
+	MemoryContext old;
+
+	if (constr == NULL || constr->num_check == 0 || rri->ri_ConstraintExprs != NULL)
+		return;
+	if (check_cache == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(CheckCacheEntry);
+		ctl.hcxt = TopMemoryContext;
+		check_cache = hash_create("promo_draw compiled checks", 16, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		CacheRegisterRelcacheCallback(CheckCacheInvalidate, (Datum) 0);
+	}
+	entry = hash_search(check_cache, &relid, HASH_ENTER, &found);
+	if (found && (entry->stale || entry->ncheck != constr->num_check))
+	{
+		/* in use, perhaps, by a writer of this transaction: free at its end */
+		MemoryContextSetParent(entry->cxt, TopTransactionContext);
+		found = false;
+	}
+	if (!found)
+	{
+		entry->stale = false;
+		entry->ncheck = 0;
+		entry->exprs = NULL;
+		entry->cxt = AllocSetContextCreate(TopMemoryContext,
+										   "promo_draw compiled checks",
+										   ALLOCSET_SMALL_SIZES);
+		old = MemoryContextSwitchTo(entry->cxt);
+		entry->exprs = palloc0(sizeof(ExprState *) * constr->num_check);
+		for (int i = 0; i < constr->num_check; i++)
+		{
+			Expr	   *expr = stringToNode(constr->check[i].ccbin);
+
+			entry->exprs[i] = ExecInitExpr(expression_planner(expr), NULL);
+		}
+		entry->ncheck = constr->num_check;
+		MemoryContextSwitchTo(old);
+	}
+	rri->ri_ConstraintExprs = entry->exprs;
 }
 
 /*
@@ -442,7 +544,10 @@ RowTryUpdate(RowAccess *ra, bool wait)
 
 	ExecStoreVirtualTuple(ra->next);
 	if (ra->rel->rd_att->constr && !ra->checked_by_caller)
+	{
+		RowPrepareChecks(ra->rri);
 		ExecConstraints(ra->rri, ra->next, ra->estate);
+	}
 
 	result = table_tuple_update(ra->rel, &ra->found->tts_tid, ra->next,
 								GetCurrentCommandId(true), GetLatestSnapshot(),
@@ -500,7 +605,10 @@ RowInsert(RowAccess *ra)
 
 	ExecStoreVirtualTuple(ra->next);
 	if (ra->rel->rd_att->constr)
+	{
+		RowPrepareChecks(ra->rri);
 		ExecConstraints(ra->rri, ra->next, ra->estate);
+	}
 
 	token = SpeculativeInsertionLockAcquire(xid);
 	table_tuple_insert_speculative(ra->rel, ra->next, ra->estate->es_output_cid, 0,

@@ -207,3 +207,19 @@ SELECT close_by_time(:timed);
 SELECT * FROM error_of(format($$SELECT record_stake(%s, 1, 5, at => '2000-01-01 12:00')$$, :timed));
 SELECT cancel_draw(:pushed);
 SELECT * FROM error_of(format($$SELECT record_stake(%s, 1, 5)$$, :pushed));
+
+--
+-- a table's CHECK constraints hold on every write, including one added
+-- or dropped after this session has written the table
+--
+SELECT create_draw('Checked', '2100-01-01', opens_at => '2000-01-01',
+                   stake_per_ticket => 10) AS checked \gset
+BEGIN;
+SELECT record_stake(:checked, 1, 5, source_offset => 1) AS first_bet;
+ALTER TABLE partition_mark ADD CONSTRAINT test_offset_not_7 CHECK (last_offset <> 7) NOT VALID;
+SELECT code, message FROM error_of(format($$SELECT record_stake(%s, 1, 5, source_offset => 7)$$, :checked));
+SELECT record_stake(:checked, 1, 5, source_offset => 8) AS next_bet;
+ALTER TABLE partition_mark DROP CONSTRAINT test_offset_not_7;
+SELECT record_stake(:checked, 1, 5, source_offset => 9) AS after_drop;
+SELECT last_offset FROM partition_mark WHERE draw_id = :checked;
+ROLLBACK;
