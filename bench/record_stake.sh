@@ -18,8 +18,6 @@ export PGOPTIONS='-c synchronous_commit=off -c client_min_messages=warning'
 q -f lib.sql
 q <<'SQL'
 DROP TABLE IF EXISTS bench.bet, bench.seen, bench.stake, bench.ticket_count;
-DROP SEQUENCE IF EXISTS bench.offsets;
-CREATE SEQUENCE bench.offsets;
 CREATE TABLE bench.bet (bet_id bigserial PRIMARY KEY, draw_id bigint, customer_id bigint,
                         amount numeric, at timestamptz DEFAULT now());
 CREATE TABLE bench.seen (draw_id bigint, partition int, source_offset bigint,
@@ -62,13 +60,15 @@ EOF
 )
 PLPGSQL=$(script <<EOF
 \set c random(1, 100000)
-SELECT bench.plpgsql_stake($DRAW, :c, 2.50, :client_id, nextval('bench.offsets'));
+\set off :off + 1
+SELECT bench.plpgsql_stake($DRAW, :c, 2.50, :client_id, :off);
 EOF
 )
 SINGLE=$(script <<EOF
 \set c random(1, 100000)
+\set off :off + 1
 SELECT promo_draw.record_stake($DRAW, :c, 2.50, partition => :client_id,
-                               source_offset => nextval('bench.offsets'));
+                               source_offset => :off);
 EOF
 )
 BATCH=$(script <<EOF
@@ -76,7 +76,8 @@ SELECT promo_draw.record_stakes($DRAW,
 	ARRAY(SELECT 1 + floor(random() * 100000)::bigint FROM generate_series(1, 1000)),
 	array_fill(2.50::numeric, ARRAY[1000]),
 	partition => :client_id,
-	source_offsets => ARRAY(SELECT nextval('bench.offsets') FROM generate_series(1, 1000)));
+	source_offsets => ARRAY(SELECT :off::bigint + i FROM generate_series(1, 1000) i));
+\set off :off + 1000
 EOF
 )
 
@@ -98,4 +99,4 @@ awk -v f="$floor_tps" -v p="$plpgsql_tps" -v s="$single_tps" -v b="$batch_tps" '
 	printf "targets: record_stake >= 0.8 x floor, >= 1.5 x PL/pgSQL\n"
 }'
 rm -f "$FLOOR" "$PLPGSQL" "$SINGLE" "$BATCH"
-q -c "DROP TABLE bench.bet, bench.seen, bench.stake, bench.ticket_count; DROP FUNCTION bench.plpgsql_stake(bigint, bigint, numeric, int, bigint); DROP SEQUENCE bench.offsets"
+q -c "DROP TABLE bench.bet, bench.seen, bench.stake, bench.ticket_count; DROP FUNCTION bench.plpgsql_stake(bigint, bigint, numeric, int, bigint)"

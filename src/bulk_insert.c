@@ -43,7 +43,6 @@ struct BulkInsert
 	CommandId	cid;
 	MemoryContext cxt;			/* the writer and its slots */
 	MemoryContext batchcxt;		/* row values of the current batch */
-	bool		checked_by_caller;	/* BULK_CHECKED_BY_CALLER */
 	TupleTableSlot *slots[BULK_INSERT_BATCH];
 	int			nused;
 };
@@ -82,8 +81,7 @@ HasInsertRowTriggers(Relation rel, bool references_locked)
  * table.  Row triggers are not fired, so a table with any is refused;
  * with BULK_REFERENCES_LOCKED the caller holds the rows its rows reference
  * (see HasInsertRowTriggers).  CHECK constraints are checked row by row,
- * compiled anew for every BulkInsert; with BULK_CHECKED_BY_CALLER the
- * caller has checked them itself.
+ * compiled once per backend (RowPrepareChecks).
  */
 BulkInsert *
 BulkInsertOpen(Oid relid, int natts, int flags)
@@ -123,7 +121,6 @@ BulkInsertOpen(Oid relid, int natts, int flags)
 	bulk->cid = GetCurrentCommandId(true);
 	bulk->estate->es_output_cid = bulk->cid;
 	bulk->bistate = NULL;		/* made for the first full batch */
-	bulk->checked_by_caller = (flags & BULK_CHECKED_BY_CALLER) != 0;
 	bulk->cxt = CurrentMemoryContext;
 	bulk->batchcxt = AllocSetContextCreate(CurrentMemoryContext,
 										   "promo_draw bulk insert batch",
@@ -203,7 +200,7 @@ BulkInsertRow(BulkInsert *bulk, Datum *values, bool *isnull)
 	ExecStoreVirtualTuple(slot);
 	MemoryContextSwitchTo(old);
 
-	if (bulk->rel->rd_att->constr && !bulk->checked_by_caller)
+	if (bulk->rel->rd_att->constr)
 	{
 		RowPrepareChecks(bulk->rri);
 		ExecConstraints(bulk->rri, slot, bulk->estate);

@@ -15,7 +15,6 @@ typedef struct BulkInsert BulkInsert;
 
 /* BulkInsertOpen flags: what the caller guarantees for every row it writes */
 #define BULK_REFERENCES_LOCKED	0x01	/* it holds the rows they reference */
-#define BULK_CHECKED_BY_CALLER	0x02	/* they meet the table's CHECK constraints */
 
 extern BulkInsert *BulkInsertOpen(Oid relid, int natts, int flags);
 extern void BulkInsertRow(BulkInsert *bulk, Datum *values, bool *isnull);

@@ -543,7 +543,7 @@ RowTryUpdate(RowAccess *ra, bool wait)
 	bool		update_indexes;
 
 	ExecStoreVirtualTuple(ra->next);
-	if (ra->rel->rd_att->constr && !ra->checked_by_caller)
+	if (ra->rel->rd_att->constr)
 	{
 		RowPrepareChecks(ra->rri);
 		ExecConstraints(ra->rri, ra->next, ra->estate);

@@ -28,8 +28,6 @@ typedef struct RowAccess
 	TupleTableSlot *next;		/* the values to write */
 	bool		has_key;		/* key holds the last key looked up */
 	int64		key[ROW_ACCESS_MAX_KEYS];
-	bool		checked_by_caller;	/* updates: the caller checked the table's
-									 * CHECK constraints itself */
 	bool		has_eqprocs;	/* eqprocs looked up */
 	RegProcedure eqprocs[ROW_ACCESS_MAX_KEYS];	/* equality of each key column */
 } RowAccess;

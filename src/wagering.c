@@ -167,24 +167,6 @@ EventSeen(int64 bonus_id, const char *kind, text *bet_id)
 }
 
 /*
- * The CHECK constraints of promo_draw.bonus that a bet or win can break,
- * checked here before the write instead of by the executor, which would
- * compile all of the table's constraints again on every call.  A bet or
- * win changes balance, wagered and open_bets, and ends an active bonus
- * with both its status (one of this file's literals) and ended_at; the
- * other constraints are about columns it never writes.
- */
-static void
-CheckBonusRow(Bonus *b)
-{
-	if (MoneySign(b->balance) < 0 || MoneySign(b->wagered) < 0 || b->open_bets < 0 ||
-		!MoneyIsFinite(b->balance) || !MoneyIsFinite(b->wagered))
-		elog(ERROR, "bonus %lld would be inconsistent: balance %s, wagered %s, open bets %lld",
-			 (long long) b->bonus_id, MoneyText(b->balance), MoneyText(b->wagered),
-			 (long long) b->open_bets);
-}
-
-/*
  * Write the bonus after a bet or win, clearing it (with a bonus_cleared
  * message) or losing it, and record the event with the state after it.
  * stake and contribution are NULL for a win, amount NULL for a bet.
@@ -230,8 +212,6 @@ SettleBonus(RowAccess *ra, Bonus *b, const char *kind, text *bet_id,
 			TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 		next->tts_isnull[bonus_columns[BC_ENDED_AT] - 1] = false;
 	}
-	CheckBonusRow(b);
-	ra->checked_by_caller = true;
 	if (!RowUpdate(ra))
 		elog(ERROR, "bonus %lld changed while it was locked", (long long) b->bonus_id);
 
@@ -250,14 +230,9 @@ SettleBonus(RowAccess *ra, Bonus *b, const char *kind, text *bet_id,
 	values[8] = NumericGetDatum(b->wagered);
 	values[9] = CStringGetTextDatum(status);
 	values[10] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	/*
-	 * The event references the bonus, whose row we hold locked, and meets
-	 * the table's checks by construction: kind is bet or win, a bet's
-	 * bet_id was checked, a win's names a bet, and a bet has a stake and a
-	 * contribution and no amount, a win the other way round.
-	 */
+	/* the event references the bonus, whose row we hold locked */
 	events = BulkInsertOpen(PromoTableOid("bonus_event"), BONUS_EVENT_COLS,
-							BULK_REFERENCES_LOCKED | BULK_CHECKED_BY_CALLER);
+							BULK_REFERENCES_LOCKED);
 	BulkInsertRow(events, values, nulls);
 	BulkInsertClose(events);
 	CommandCounterIncrement();
