@@ -81,7 +81,7 @@ HasInsertRowTriggers(Relation rel, bool references_locked)
  * table.  Row triggers are not fired, so a table with any is refused;
  * with BULK_REFERENCES_LOCKED the caller holds the rows its rows reference
  * (see HasInsertRowTriggers).  CHECK constraints are checked row by row,
- * compiled once per backend (RowPrepareChecks).
+ * compiled once per backend (RowCheckConstraints).
  */
 BulkInsert *
 BulkInsertOpen(Oid relid, int natts, int flags)
@@ -200,11 +200,7 @@ BulkInsertRow(BulkInsert *bulk, Datum *values, bool *isnull)
 	ExecStoreVirtualTuple(slot);
 	MemoryContextSwitchTo(old);
 
-	if (bulk->rel->rd_att->constr)
-	{
-		RowPrepareChecks(bulk->rri);
-		ExecConstraints(bulk->rri, slot, bulk->estate);
-	}
+	RowCheckConstraints(bulk->rri, slot, bulk->estate);
 
 	if (++bulk->nused == BULK_INSERT_BATCH)
 		BulkInsertFlush(bulk);

@@ -194,10 +194,9 @@ WrittenFetch(RowAccess *ra)
 typedef struct CheckCacheEntry
 {
 	Oid			relid;
-	bool		stale;
-	int			ncheck;
+	bool		stale;			/* invalidated since it was compiled */
 	MemoryContext cxt;
-	ExprState **exprs;
+	ExprState **exprs;			/* NULL until every check is compiled */
 } CheckCacheEntry;
 
 static HTAB *check_cache = NULL;
@@ -224,13 +223,13 @@ CheckCacheInvalidate(Datum arg, Oid relid)
 }
 
 /*
- * Give a result relation the table's compiled CHECK constraints before
- * ExecConstraints would compile them, as ExecRelCheck does: every one,
- * NOT VALID ones included (they hold for new rows), planned for
- * evaluation.
+ * Check a row about to be written against its table's constraints, as
+ * ExecConstraints does, with the table's CHECK constraints compiled once
+ * per backend: every one, NOT VALID ones included (they hold for new
+ * rows), planned for evaluation, as ExecRelCheck would compile them.
  */
 void
-RowPrepareChecks(ResultRelInfo *rri)
+RowCheckConstraints(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate)
 {
 	Relation	rel = rri->ri_RelationDesc;
 	TupleConstr *constr = rel->rd_att->constr;
@@ -239,8 +238,13 @@ RowPrepareChecks(ResultRelInfo *rri)
 	bool		found;
 	MemoryContext old;
 
-	if (constr == NULL || constr->num_check == 0 || rri->ri_ConstraintExprs != NULL)
+	if (constr == NULL)
 		return;
+	if (constr->num_check == 0 || rri->ri_ConstraintExprs != NULL)
+	{
+		ExecConstraints(rri, slot, estate);
+		return;
+	}
 	if (check_cache == NULL)
 	{
 		HASHCTL		ctl;
@@ -254,7 +258,7 @@ RowPrepareChecks(ResultRelInfo *rri)
 		CacheRegisterRelcacheCallback(CheckCacheInvalidate, (Datum) 0);
 	}
 	entry = hash_search(check_cache, &relid, HASH_ENTER, &found);
-	if (found && (entry->stale || entry->ncheck != constr->num_check))
+	if (found && (entry->stale || entry->exprs == NULL))
 	{
 		/* in use, perhaps, by a writer of this transaction: free at its end */
 		MemoryContextSetParent(entry->cxt, TopTransactionContext);
@@ -262,24 +266,26 @@ RowPrepareChecks(ResultRelInfo *rri)
 	}
 	if (!found)
 	{
+		ExprState **exprs;
+
 		entry->stale = false;
-		entry->ncheck = 0;
 		entry->exprs = NULL;
 		entry->cxt = AllocSetContextCreate(TopMemoryContext,
 										   "promo_draw compiled checks",
 										   ALLOCSET_SMALL_SIZES);
 		old = MemoryContextSwitchTo(entry->cxt);
-		entry->exprs = palloc0(sizeof(ExprState *) * constr->num_check);
+		exprs = palloc0(sizeof(ExprState *) * constr->num_check);
 		for (int i = 0; i < constr->num_check; i++)
 		{
 			Expr	   *expr = stringToNode(constr->check[i].ccbin);
 
-			entry->exprs[i] = ExecInitExpr(expression_planner(expr), NULL);
+			exprs[i] = ExecInitExpr(expression_planner(expr), NULL);
 		}
-		entry->ncheck = constr->num_check;
 		MemoryContextSwitchTo(old);
+		entry->exprs = exprs;
 	}
 	rri->ri_ConstraintExprs = entry->exprs;
+	ExecConstraints(rri, slot, estate);
 }
 
 /*
@@ -543,11 +549,7 @@ RowTryUpdate(RowAccess *ra, bool wait)
 	bool		update_indexes;
 
 	ExecStoreVirtualTuple(ra->next);
-	if (ra->rel->rd_att->constr)
-	{
-		RowPrepareChecks(ra->rri);
-		ExecConstraints(ra->rri, ra->next, ra->estate);
-	}
+	RowCheckConstraints(ra->rri, ra->next, ra->estate);
 
 	result = table_tuple_update(ra->rel, &ra->found->tts_tid, ra->next,
 								GetCurrentCommandId(true), GetLatestSnapshot(),
@@ -604,11 +606,7 @@ RowInsert(RowAccess *ra)
 	List	   *recheck;
 
 	ExecStoreVirtualTuple(ra->next);
-	if (ra->rel->rd_att->constr)
-	{
-		RowPrepareChecks(ra->rri);
-		ExecConstraints(ra->rri, ra->next, ra->estate);
-	}
+	RowCheckConstraints(ra->rri, ra->next, ra->estate);
 
 	token = SpeculativeInsertionLockAcquire(xid);
 	table_tuple_insert_speculative(ra->rel, ra->next, ra->estate->es_output_cid, 0,

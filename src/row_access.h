@@ -49,7 +49,8 @@ extern TupleTableSlot *RowStart(RowAccess *ra, bool from_found);
 extern bool RowUpdate(RowAccess *ra);
 extern RowUpdateResult RowTryUpdate(RowAccess *ra, bool wait);
 extern bool RowInsert(RowAccess *ra);
-extern void RowPrepareChecks(ResultRelInfo *rri);
+extern void RowCheckConstraints(ResultRelInfo *rri, TupleTableSlot *slot,
+								EState *estate);
 extern bool RowExistsInIndex(const char *index, Datum *key, int nkeys);
 
 /* The value of a column of the row found, by attribute number. */
