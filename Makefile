@@ -25,6 +25,7 @@ OBJS = \
 	src/wagering.o \
 	src/bulk_insert.o \
 	src/outbox.o \
+	src/sandbox.o \
 	src/draw.o \
 	src/seal.o
 
@@ -74,6 +75,7 @@ REGRESS = \
 	best_ticket_parallel \
 	draw \
 	draw_rules \
+	eligibility \
 	draw_verify \
 	draw_schedule \
 	sealed \

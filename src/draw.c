@@ -59,6 +59,7 @@
 #include "draw.h"
 #include "outbox.h"
 #include "promo_draw.h"
+#include "sandbox.h"
 #include "seal.h"
 #include "sqlexec.h"
 #include "ticket.h"
@@ -112,8 +113,7 @@ typedef struct DrawRun
 	Datum		consolation_payload;	/* for messages: every default/lost one */
 	int64		nmessages;		/* outcome messages among the results */
 	MemoryContext rowcxt;		/* reset after every result */
-	FmgrInfo	eligibility;
-	MemoryContext askcxt;		/* reset after every eligibility call */
+	SandboxedFunction eligibility;	/* asked in a sandbox (sandbox.c) */
 	int64		participants;
 	Numeric		tickets_total;
 	int64		nresults;
@@ -251,43 +251,24 @@ PrepareEligibility(DrawRun *run)
 				 errmsg("the eligibility function of draw %lld must take a bigint and return a boolean",
 						(long long) draw->draw_id)));
 	ReleaseSysCache(tuple);
-	fmgr_info(draw->eligibility, &run->eligibility);
-	run->askcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw eligibility call",
-										ALLOCSET_DEFAULT_SIZES);
+	SandboxPrepare(&run->eligibility, draw->eligibility, draw->created_by,
+				   psprintf("the eligibility function of draw %lld", (long long) draw->draw_id));
 }
 
 /*
  * Ask the eligibility function about a customer, as the role that created
- * the draw and as a restricted operation: the draw runs with the extension
- * owner's rights, which must not leak into a function a draw's creator
- * chose.  Each call's memory is freed after it.  NULL counts as not
- * eligible.
+ * the draw, in a sandbox (sandbox.c): the draw runs with the rights of the
+ * extension owner or of whoever runs it, which must not leak into a
+ * function the draw's creator chose, and the function must leave nothing
+ * behind in the runner's session.  NULL counts as not eligible.
  */
 static bool
 AskEligibility(DrawRun *run, int64 customer_id)
 {
-	LOCAL_FCINFO(fcinfo, 1);
-	Oid			save_userid;
-	int			save_sec_context;
-	Datum		result;
-	bool		eligible;
-	MemoryContext old = MemoryContextSwitchTo(run->askcxt);
+	bool		isnull;
+	Datum		result = SandboxCall1(&run->eligibility, Int64GetDatum(customer_id), &isnull);
 
-	InitFunctionCallInfoData(*fcinfo, &run->eligibility, 1, InvalidOid, NULL, NULL);
-	fcinfo->args[0].value = Int64GetDatum(customer_id);
-	fcinfo->args[0].isnull = false;
-
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(run->draw->created_by,
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	result = FunctionCallInvoke(fcinfo);
-	SetUserIdAndSecContext(save_userid, save_sec_context);
-
-	eligible = !fcinfo->isnull && DatumGetBool(result);
-	MemoryContextSwitchTo(old);
-	MemoryContextReset(run->askcxt);
-	return eligible;
+	return !isnull && DatumGetBool(result);
 }
 
 /*

@@ -19,6 +19,7 @@
 #include "utils/syscache.h"
 
 #include "promo_draw.h"
+#include "sandbox.h"
 
 PG_MODULE_MAGIC;
 
@@ -46,6 +47,7 @@ _PG_init(void)
 
 	CacheRegisterSyscacheCallback(RELNAMENSP, TableCacheReset, (Datum) 0);
 	CacheRegisterSyscacheCallback(NAMESPACEOID, TableCacheReset, (Datum) 0);
+	SandboxInit();
 }
 
 /*

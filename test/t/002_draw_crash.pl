@@ -20,12 +20,12 @@ $node->safe_psql('postgres', q{
 	CREATE EXTENSION promo_draw CASCADE;
 	CREATE TABLE gate (closed boolean NOT NULL);
 	INSERT INTO gate VALUES (true);
-	CREATE TABLE asked (customer_id bigint);
+	CREATE SEQUENCE asked;
 	CREATE FUNCTION public.slow_rule(customer bigint) RETURNS boolean
 	LANGUAGE plpgsql AS $$
 	BEGIN
-		INSERT INTO public.asked VALUES (customer);
-		IF (SELECT count(*) FROM public.asked) > 700 AND (SELECT closed FROM public.gate) THEN
+		-- counted with a sequence: the function's writes are undone after each call
+		IF nextval('public.asked') > 700 AND (SELECT closed FROM public.gate) THEN
 			PERFORM pg_sleep(300);
 		END IF;
 		RETURN true;
@@ -58,9 +58,8 @@ is($node->safe_psql('postgres',
 	'open true', 'after recovery the draw is not drawn');
 is($node->safe_psql('postgres',
 		q{SELECT (SELECT count(*) FROM promo_draw.result) || ' ' ||
-		         (SELECT count(*) FROM promo_draw.notification WHERE kind <> 'milestone') || ' ' ||
-		         (SELECT count(*) FROM asked)}),
-	'0 0 0', 'and nothing of it survived: no results, no messages');
+		         (SELECT count(*) FROM promo_draw.notification WHERE kind <> 'milestone')}),
+	'0 0', 'and nothing of it survived: no results, no messages');
 
 $node->safe_psql('postgres', 'UPDATE gate SET closed = false');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM promo_draw.run_draw(1)'),
