@@ -1,4 +1,4 @@
--- Included at the top of every regress test (test/sql/*.sql), so that each
+-- Included at the top of every regress test (sql/*.sql), so that each
 -- runs on its own (make installcheck REGRESS=stake): a fresh promo_draw, and
 -- the tests' helpers in schema promo_test, which also holds whatever a test
 -- creates and is dropped with it.  Tests include it with ECHO off, so that

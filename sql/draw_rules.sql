@@ -91,7 +91,7 @@ SELECT participants, tickets_total FROM draw WHERE draw_id = :d;
 -- eligibility: asked only about customers who would win; an ineligible
 -- customer gets one 'ineligible' result and no message, and the prize
 -- passes to the next ticket.  The function counts its calls with a
--- sequence: its writes are undone after every call (test/sql/eligibility),
+-- sequence: its writes are undone after every call (sql/eligibility.sql),
 -- sequences are not.
 --
 CREATE TABLE promo_test.excluded (customer_id bigint PRIMARY KEY);
