@@ -6,7 +6,6 @@
 
 EXTENSION = promo_draw promo_draw_proxy
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" promo_draw.control)
-PROXY_VERSION = $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" promo_draw_proxy.control)
 
 MODULE_big = promo_draw
 OBJS = \
@@ -29,45 +28,14 @@ OBJS = \
 	src/draw.o \
 	src/seal.o
 
-# The install script is kept in pieces, one per capability, in this order.
-SQL_PIECES = \
-	src/sql/schema.sql \
-	src/sql/money.sql \
-	src/sql/aggregates.sql \
-	src/sql/draw_tables.sql \
-	src/sql/draw_functions.sql \
-	src/sql/draw_among.sql \
-	src/sql/verify.sql \
-	src/sql/stake.sql \
-	src/sql/claim.sql \
-	src/sql/code_label.sql \
-	src/sql/codes.sql \
-	src/sql/instant_win.sql \
-	src/sql/bonus.sql \
-	src/sql/shards.sql \
-	src/sql/privileges.sql
-
-# promo_draw_proxy, for the proxy database of a sharded deployment; it
-# shares verify_draw, draw_among and code_label with promo_draw.
-PROXY_PIECES = \
-	proxy/sql/schema.sql \
-	proxy/sql/routing.sql \
-	proxy/sql/draws.sql \
-	src/sql/verify.sql \
-	proxy/sql/sealed.sql \
-	src/sql/draw_among.sql \
-	src/sql/code_label.sql \
-	proxy/sql/codes.sql \
-	proxy/sql/customers.sql \
-	proxy/sql/privileges.sql
-
-# Released install scripts and the upgrade scripts are kept as they are;
-# the current install scripts are built.
-DATA = \
-	promo_draw--0.1.0.sql \
-	promo_draw--0.1.0--0.2.0.sql \
-	promo_draw--0.2.0--0.3.0.sql
-DATA_built = promo_draw--$(EXTVERSION).sql promo_draw_proxy--$(PROXY_VERSION).sql
+# Every install and update script is built by tools/sqlinclude from the
+# manifest of the same name in src/sql/ (promo_draw) or proxy/sql/
+# (promo_draw_proxy), which includes each object's file at the version that
+# script needs: udfs/create_draw/0.3.0.sql and the like.  The scripts of a
+# released version never change (src/sql/shipped.sha256).
+SQL_MANIFESTS = $(sort $(wildcard src/sql/promo_draw--*.sql proxy/sql/promo_draw_proxy--*.sql))
+SQL_OBJECTS = $(wildcard src/sql/*/*/*.sql proxy/sql/*/*/*.sql)
+DATA_built = $(notdir $(SQL_MANIFESTS))
 
 # Every pg_regress test in sql/ (each one standalone); install first, as
 # the check of a fresh install.
@@ -93,7 +61,7 @@ PROVE_TESTS = test/t/*.pl
 PGTAP_TESTS = $(sort $(wildcard test/pgtap/*.sql))
 PGTAP_DB ?= promo
 
-EXTRA_CLEAN = $(DATA_built)
+EXTRA_CLEAN = $(addsuffix .tmp,$(DATA_built))
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -104,15 +72,19 @@ ifeq ($(with_ssl),openssl)
 SHLIB_LINK += -lcrypto
 endif
 
-# verify_draw reads these relations: promo_draw's own on a single node, and
-# on the proxy functions that read them from every shard (src/sql/verify.sql)
+# verify_draw reads these relations (src/sql/udfs/verify_draw): promo_draw's
+# own on a single node, and on the proxy functions that read them from every
+# shard
 VERIFY_RELATIONS = draw draw_reveal entry_reveal prize result notification
 
-promo_draw--$(EXTVERSION).sql: $(SQL_PIECES) promo_draw.control
-	cat $(SQL_PIECES) | sed $(foreach r,$(VERIFY_RELATIONS),-e 's/@$(r)@/promo_draw.$(r)/g') > $@
+promo_draw--%.sql: src/sql/promo_draw--%.sql $(SQL_OBJECTS) tools/sqlinclude
+	$(SHELL) tools/sqlinclude $< $(foreach r,$(VERIFY_RELATIONS),'$(r)=promo_draw.$(r)') >$@.tmp
+	mv $@.tmp $@
 
-promo_draw_proxy--$(PROXY_VERSION).sql: $(PROXY_PIECES) promo_draw_proxy.control
-	cat $(PROXY_PIECES) | sed $(foreach r,$(VERIFY_RELATIONS),-e 's/@$(r)@/promo_draw_proxy.$(r)_of(verify_draw.draw_id)/g') > $@
+promo_draw_proxy--%.sql: proxy/sql/promo_draw_proxy--%.sql $(SQL_OBJECTS) tools/sqlinclude
+	$(SHELL) tools/sqlinclude $< \
+		$(foreach r,$(VERIFY_RELATIONS),'$(r)=promo_draw_proxy.$(r)_of(verify_draw.draw_id)') >$@.tmp
+	mv $@.tmp $@
 
 # One suite at a time, against a running server (PGHOST/PGPORT): the
 # harness calls these so that one failing suite does not hide the others.

@@ -1,0 +1,16 @@
+-- the exact key of a customer's j-th ticket of n: what a node computes in
+-- numeric for near ties, as verify_draw defines it
+CREATE FUNCTION promo_draw_proxy.exact_key(beacon bytea, digest bytea, customer_id bigint,
+	j integer, n bigint)
+RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT sum(-ln((2 * x + 1) * 0.00000000000000000002710505431213761085018632002174854278564453125)
+	           / (n - i + 1))
+	FROM generate_series(1, j) i,
+	     LATERAL hmac(digest || int8send(customer_id) || int8send(i::bigint), beacon, 'sha256') h,
+	     LATERAL (SELECT ('x' || encode(substr(h, 1, 8), 'hex'))::bit(64)::bigint::numeric
+	                     + CASE WHEN get_byte(h, 0) >= 128 THEN 18446744073709551616 ELSE 0 END) AS b(x);
+END;
+COMMENT ON FUNCTION promo_draw_proxy.exact_key(bytea, bytea, bigint, integer, bigint) IS
+	'the exact key of ticket j of a customer holding n tickets in a sealed draw, in numeric';
