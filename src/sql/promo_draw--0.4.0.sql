@@ -1,8 +1,9 @@
---@ Released with promo_draw 0.3.0: the script this builds never changes
---@ again, nor does a file it includes (a changed object gets a file of
---@ its new version).  Its comments name the files it was built from then,
---@ one per capability.
--- promo_draw install script, built by the Makefile from the pieces in src/sql/.
+--@ promo_draw 0.4.0, not released yet: the install script.  An object
+--@ that changes in 0.4.0 gets a file of that version (a copy of its
+--@ latest, then edited), included here instead of the older one and, with
+--@ OR REPLACE, by promo_draw--0.3.0--0.4.0.sql.
+-- promo_draw 0.4.0 install script, built by tools/sqlinclude from
+-- src/sql/promo_draw--0.4.0.sql and the files it includes.
 
 -- complain if script is sourced in psql, rather than via CREATE EXTENSION
 \echo Use "CREATE EXTENSION promo_draw CASCADE" to load this file. \quit
@@ -34,33 +35,32 @@ COMMENT ON SCHEMA promo_draw IS
  */
 
 --@include tables/draw/0.3.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw_draw_id_seq', '');
 
 --@include tables/prize/0.1.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize_prize_id_seq', '');
 
 --@include tables/entry/0.3.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.entry', '');
 
 --@include tables/partition_mark/0.1.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.partition_mark', '');
 
 --@include tables/result/0.3.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.result', '');
 
 --@include tables/outbox/0.3.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.outbox', '');
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.outbox_notification_id_seq', '');
 
 --@include tables/outcome_delivery/0.3.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/outcome_payload/0.3.0.sql
 
 --@include views/notification/0.3.0.sql
-
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw_draw_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize_prize_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.entry', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.partition_mark', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.result', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.outbox', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.outbox_notification_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 /*
  * Prize draws: functions.  Functions that write are SECURITY DEFINER with a
@@ -93,9 +93,6 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/set_beacon/0.3.0.sql
 
--- draw_among: src/sql/draw_among.sql
-
-
 --@include udfs/take_notifications/0.3.0.sql
 
 --@include udfs/notification_delete/0.3.0.sql
@@ -110,7 +107,6 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include views/customer_result/0.1.0.sql
 
-
 /*
  * A draw among chosen customers in one call, made of the public calls
  * alone, so that promo_draw and promo_draw_proxy share it.
@@ -118,7 +114,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 --@include udfs/draw_among/0.3.0.sql
 
 /*
- * Verifying a draw.  This piece goes into promo_draw's install script and
+ * Verifying a draw.  verify_draw goes into promo_draw's install script and
  * into promo_draw_proxy's, which checks a sharded draw with the very same
  * SQL: the Makefile replaces each @relation@ by the table or view of
  * promo_draw on a single node, and by a function that reads it from every
@@ -156,7 +152,6 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
  */
 --@include udfs/code_label/0.3.0.sql
 
-
 /*
  * Promotion codes: redeemed once per customer inside their window, with an
  * exact limit that never serializes redeemers on one row.
@@ -173,16 +168,15 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
  */
 
 --@include tables/promo_code/0.2.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.promo_code', '');
 
 --@include tables/code_shard/0.3.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_shard', '');
 
 --@include tables/redemption/0.2.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.redemption', '');
 
 --@include tables/redemption_history/0.2.0.sql
-
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.promo_code', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_shard', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.redemption', '');
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.redemption_history', '');
 
 --@include udfs/random_code/0.2.0.sql
@@ -199,7 +193,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.redemption_history', '');
 
 --@include views/code_summary/0.2.0.sql
 
--- reports without secrets: code_label (src/sql/code_label.sql)
+-- reports without secrets: code_label
 --@include views/code_report/0.3.0.sql
 
 --@include views/redemption_report/0.3.0.sql
@@ -214,14 +208,13 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.redemption_history', '');
  */
 
 --@include tables/instant_win/0.2.0.sql
-
---@include tables/instant_prize/0.2.0.sql
-
---@include tables/instant_play/0.2.0.sql
-
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.instant_win', '');
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.instant_win_instant_win_id_seq', '');
+
+--@include tables/instant_prize/0.2.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.instant_prize', '');
+
+--@include tables/instant_play/0.2.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.instant_play', '');
 
 --@include udfs/random_permutation/0.2.0.sql
@@ -251,11 +244,10 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.instant_play', '');
  */
 
 --@include tables/bonus/0.2.0.sql
-
---@include tables/bonus_event/0.2.0.sql
-
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.bonus', '');
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.bonus_bonus_id_seq', '');
+
+--@include tables/bonus_event/0.2.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.bonus_event', '');
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.bonus_event_event_id_seq', '');
 
@@ -268,9 +260,6 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.bonus_event_event_id_seq'
 --@include udfs/bonus_status_now/0.2.0.sql
 
 --@include udfs/grant_bonus/0.2.0.sql
-
-
-
 
 --@include udfs/bonus_bet/0.3.0.sql
 
@@ -312,13 +301,12 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.bonus_event_event_id_seq'
  */
 
 --@include tables/shard_node/0.3.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.shard_node', '');
 
 --@include tables/staged_result/0.3.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.staged_result', '');
 
 --@include tables/code_transfer/0.3.0.sql
-
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.shard_node', '');
-SELECT pg_catalog.pg_extension_config_dump('promo_draw.staged_result', '');
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_transfer', '');
 
 --@include udfs/shard_configure/0.3.0.sql
