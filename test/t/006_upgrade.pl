@@ -2,7 +2,8 @@
 # EXTENSION promo_draw UPDATE has exactly the objects, labels, privileges,
 # comments and dump registrations of a fresh install of the current
 # version, and keeps its data: a draw opened under the old release is drawn
-# and verified after the update, and the later capabilities work.
+# and verified after the update, and the later capabilities work.  The same
+# holds for promo_draw_proxy, which holds no data.
 use strict;
 use warnings;
 
@@ -33,24 +34,25 @@ my @versions = split /\n/, $node->safe_psql('postgres',
 	"SELECT version FROM pg_available_extension_versions WHERE name = 'promo_draw' ORDER BY string_to_array(version, '.')::int[]");
 ok(scalar(@versions) >= 2, "versions available: @versions");
 
-# everything an install defines in schema promo_draw, one line per fact
-my $describe = q{
+# everything an install of extension @ext@ defines in its schemas
+# (@schemas@), one line per fact
+my $describe_template = q{
 SELECT 'function ' || p.oid::regprocedure || ' '
        || concat(p.prokind, p.provolatile, p.proisstrict, p.proparallel, p.prosecdef)
        || ' ' || pg_get_function_result(p.oid)
        || ' config=' || coalesce(array_to_string(p.proconfig, ','), '')
        || ' acl=' || coalesce(p.proacl::text, 'default') || ' src=' || md5(p.prosrc)
        || ' comment=' || coalesce(obj_description(p.oid, 'pg_proc'), '')
-FROM pg_proc p WHERE p.pronamespace = 'promo_draw'::regnamespace
+FROM pg_proc p WHERE p.pronamespace IN (@schemas@)
 UNION ALL
 SELECT 'aggregate ' || a.aggfnoid::regprocedure || ' ' || a.aggtransfn || ' ' || a.aggcombinefn
        || ' ' || a.aggserialfn || ' ' || a.aggdeserialfn || ' ' || a.aggfinalfn || ' ' || a.aggtransspace
-FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid WHERE p.pronamespace = 'promo_draw'::regnamespace
+FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid WHERE p.pronamespace IN (@schemas@)
 UNION ALL
 SELECT 'relation ' || c.relname || ' ' || c.relkind::text || ' options=' || coalesce(c.reloptions::text, '')
        || ' acl=' || coalesce(c.relacl::text, 'default')
        || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '')
-FROM pg_class c WHERE c.relnamespace = 'promo_draw'::regnamespace
+FROM pg_class c WHERE c.relnamespace IN (@schemas@)
 UNION ALL
 SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
        || ' notnull=' || a.attnotnull || ' identity=' || a.attidentity::text
@@ -59,29 +61,55 @@ SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttyp
        || ' comment=' || coalesce(col_description(c.oid, a.attnum), '')
 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE c.relnamespace = 'promo_draw'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relnamespace IN (@schemas@) AND a.attnum > 0 AND NOT a.attisdropped
 UNION ALL
 SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid)
-FROM pg_constraint WHERE connamespace = 'promo_draw'::regnamespace
+FROM pg_constraint WHERE connamespace IN (@schemas@)
 UNION ALL
 SELECT 'index ' || pg_get_indexdef(i.indexrelid)
-FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'promo_draw'::regnamespace
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace IN (@schemas@)
 UNION ALL
 SELECT 'view ' || c.relname || ' ' || md5(pg_get_viewdef(c.oid))
-FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace = 'promo_draw'::regnamespace
+FROM pg_class c WHERE c.relkind = 'v' AND c.relnamespace IN (@schemas@)
 UNION ALL
 SELECT 'trigger ' || t.tgrelid::regclass || ' ' || t.tgname || ' ' || md5(pg_get_triggerdef(t.oid))
 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-WHERE c.relnamespace = 'promo_draw'::regnamespace AND NOT t.tgisinternal
+WHERE c.relnamespace IN (@schemas@) AND NOT t.tgisinternal
 UNION ALL
 SELECT 'dumped ' || x.cfg::regclass || ' ' || coalesce(x.cond, '')
-FROM pg_extension e, unnest(e.extconfig, e.extcondition) x(cfg, cond) WHERE e.extname = 'promo_draw'
+FROM pg_extension e, unnest(e.extconfig, e.extcondition) x(cfg, cond) WHERE e.extname = '@ext@'
 UNION ALL
 SELECT 'member ' || pg_describe_object(d.classid, d.objid, d.objsubid)
 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
-WHERE d.refclassid = 'pg_extension'::regclass AND e.extname = 'promo_draw' AND d.deptype = 'e'
+WHERE d.refclassid = 'pg_extension'::regclass AND e.extname = '@ext@' AND d.deptype = 'e'
+UNION ALL
+SELECT 'schema ' || n.nspname || ' comment=' || coalesce(obj_description(n.oid, 'pg_namespace'), '')
+FROM pg_namespace n WHERE n.oid IN (@schemas@)
 ORDER BY 1
 };
+sub describe
+{
+	my ($ext, @schemas) = @_;
+	my $query = $describe_template;
+	my $in = join(', ', map { "'$_'::regnamespace" } @schemas);
+	$query =~ s/\@schemas\@/$in/g;
+	$query =~ s/\@ext\@/$ext/g;
+	return $query;
+}
+my $describe = describe('promo_draw', 'promo_draw');
+
+# the facts of an updated database that differ from those of a fresh one
+sub compare_facts
+{
+	my ($what, $fresh, $upgraded) = @_;
+	my %in_fresh = map { $_ => 1 } @$fresh;
+	my %in_upgraded = map { $_ => 1 } @$upgraded;
+	my @missing = grep { !$in_upgraded{$_} } @$fresh;
+	my @extra = grep { !$in_fresh{$_} } @$upgraded;
+	diag("$what, only in a fresh install: $_") for @missing;
+	diag("$what, only after the update: $_") for @extra;
+	is(scalar(@missing) + scalar(@extra), 0, "$what: the updated extension is the fresh install, fact for fact");
+}
 
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');
 $node->safe_psql('fresh', 'CREATE EXTENSION promo_draw CASCADE');
@@ -89,7 +117,6 @@ my $fresh = $node->safe_psql('fresh', $describe);
 
 # from every earlier release, with a draw in progress
 my @fresh = split /\n/, $fresh;
-my %in_fresh = map { $_ => 1 } @fresh;
 ok(scalar(@fresh) > 300, scalar(@fresh) . ' facts describe a fresh install');
 foreach my $old (grep { $_ ne $default } @versions)
 {
@@ -122,14 +149,7 @@ foreach my $old (grep { $_ ne $default } @versions)
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'promo_draw'"),
 		$default, "updated from $old to $default");
 
-	my @upgraded = split /\n/, $node->safe_psql($db, $describe);
-	my %in_upgraded = map { $_ => 1 } @upgraded;
-	my @missing = grep { !$in_upgraded{$_} } @fresh;
-	my @extra = grep { !$in_fresh{$_} } @upgraded;
-	diag("from $old, only in a fresh install: $_") for @missing;
-	diag("from $old, only after the update: $_") for @extra;
-	is(scalar(@missing) + scalar(@extra), 0,
-		"from $old: the updated extension is the fresh install, fact for fact");
+	compare_facts("from $old", \@fresh, [ split /\n/, $node->safe_psql($db, $describe) ]);
 
 	# the draw opened under the old version runs, with its eligibility
 	# function recognised, and verifies
@@ -199,6 +219,27 @@ is($node->safe_psql('postgres', q{
 	                                                             WHERE name = 'promo_draw_proxy')
 	                    AND u.path IS NOT NULL)}), '0',
 	'every promo_draw_proxy version shipped updates to the current one');
+
+my $proxy_describe = describe('promo_draw_proxy', 'promo_draw', 'promo_draw_proxy');
+$node->safe_psql('postgres', 'CREATE DATABASE proxy_fresh');
+$node->safe_psql('proxy_fresh', 'CREATE EXTENSION promo_draw_proxy CASCADE');
+my @proxy_fresh = split /\n/, $node->safe_psql('proxy_fresh', $proxy_describe);
+ok(scalar(@proxy_fresh) > 200, scalar(@proxy_fresh) . ' facts describe a fresh install of promo_draw_proxy');
+my @proxy_versions = split /\n/, $node->safe_psql('postgres',
+	"SELECT version FROM pg_available_extension_versions WHERE name = 'promo_draw_proxy' AND version <> '$default'");
+ok(scalar(@proxy_versions) >= 1, "promo_draw_proxy versions to update from: @proxy_versions");
+foreach my $old (@proxy_versions)
+{
+	my $db = "proxy_from_$old";
+	$db =~ s/\./_/g;
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	$node->safe_psql($db, "CREATE EXTENSION promo_draw_proxy VERSION '$old' CASCADE");
+	$node->safe_psql($db, 'ALTER EXTENSION promo_draw_proxy UPDATE');
+	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'promo_draw_proxy'"),
+		$default, "promo_draw_proxy updated from $old to $default");
+	compare_facts("promo_draw_proxy from $old", \@proxy_fresh,
+		[ split /\n/, $node->safe_psql($db, $proxy_describe) ]);
+}
 
 $node->stop;
 done_testing();
