@@ -1,6 +1,7 @@
 # One registry of the business error codes (SQLSTATE class PD):
 # src/promo_draw.h defines each once; the C code raises them by name, the
-# SQL pieces by their text; README.md's Errors section documents them.
+# SQL objects of the current version by their text; README.md's Errors
+# section documents them.
 # This test fails when the three disagree: a code raised in SQL but not
 # defined, a defined code nobody raises, a code the README omits or a row
 # the README has for a code that does not exist.  It reads the sources
@@ -22,8 +23,15 @@ while ($header =~ /#define\s+(ERRCODE_PD_\w+)\s+MAKE_SQLSTATE\('P','D','(\d)','(
 }
 ok(scalar(keys %defined) >= 20, scalar(keys %defined) . ' codes in src/promo_draw.h');
 
+# the SQL of the current version: every file its install script's
+# manifest includes
+my ($version) = slurp_file('promo_draw.control') =~ /^default_version\s*=\s*'([^']+)'/m;
+my $manifest = "src/sql/promo_draw--$version.sql";
+my @sql_files = map { "src/sql/$_" } slurp_file($manifest) =~ /^--\@include (\S+)/mg;
+ok(scalar(@sql_files) >= 50, scalar(@sql_files) . " files of SQL objects in $manifest");
+
 my %raised;
-foreach my $file (glob('src/sql/*.sql'))
+foreach my $file (@sql_files)
 {
 	my $text = slurp_file($file);
 	$raised{$1}{$file} = 1 while $text =~ /ERRCODE\s*=\s*'(PD\d{3})'/g;
