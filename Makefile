@@ -12,21 +12,25 @@ OBJS = \
 	src/promo_draw.o \
 	src/sqlexec.o \
 	src/row_access.o \
+	src/bulk_insert.o \
 	src/money.o \
 	src/ticket.o \
-	src/aggregates.o \
-	src/barrier.o \
+	src/best_ticket.o \
+	src/draw_state.o \
+	src/partition.o \
 	src/entry.o \
 	src/stake.o \
+	src/outbox.o \
+	src/sandbox.o \
+	src/eligibility.o \
+	src/seal.o \
+	src/sealed_order.o \
+	src/draw.o \
+	src/shard.o \
 	src/shuffle.o \
 	src/claim.o \
 	src/bonus.o \
-	src/wagering.o \
-	src/bulk_insert.o \
-	src/outbox.o \
-	src/sandbox.o \
-	src/draw.o \
-	src/seal.o
+	src/wagering.o
 
 # Every install and update script is built by tools/sqlinclude from the
 # manifest of the same name in src/sql/ (promo_draw) or proxy/sql/

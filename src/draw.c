@@ -31,9 +31,6 @@
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/objectaddress.h"
-#include "catalog/pg_authid.h"
-#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "commands/sequence.h"
@@ -41,26 +38,21 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
-#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
-#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/tuplesort.h"
 #include "utils/typcache.h"
 #include "utils/uuid.h"
 
-#include "barrier.h"
 #include "bulk_insert.h"
 #include "draw.h"
 #include "outbox.h"
 #include "promo_draw.h"
-#include "sandbox.h"
-#include "seal.h"
 #include "sqlexec.h"
 #include "ticket.h"
 
@@ -113,18 +105,11 @@ typedef struct DrawRun
 	Datum		consolation_payload;	/* for messages: every default/lost one */
 	int64		nmessages;		/* outcome messages among the results */
 	MemoryContext rowcxt;		/* reset after every result */
-	SandboxedFunction eligibility;	/* asked in a sandbox (sandbox.c) */
+	Eligibility *eligibility;	/* NULL: every customer is eligible */
 	int64		participants;
 	Numeric		tickets_total;
 	int64		nresults;
 } DrawRun;
-
-static SqlPlan prizes_plan = {
-	"SELECT prize_id, name, value, quantity, payload FROM promo_draw.prize "
-	"WHERE draw_id OPERATOR(pg_catalog.=) $1 "
-	"ORDER BY value DESC, prize_id",
-	1, {INT8OID}
-};
 
 static SqlPlan entries_plan = {
 	"SELECT customer_id, tickets, best FROM promo_draw.entry "
@@ -195,110 +180,6 @@ static SqlPlan cancel_plan = {
 	"cancel_reason = $2 WHERE draw_id OPERATOR(pg_catalog.=) $1",
 	2, {INT8OID, TEXTOID}
 };
-
-/*
- * Look up the draw's eligibility function again at draw time.  It must be
- * the very function the draw was created with (an OID freed by DROP
- * FUNCTION can be given to another function later), take a bigint and
- * return a boolean, and the role that created the draw must still exist
- * and still be allowed to execute it: the function runs with that role's
- * rights, never with the rights of the extension owner that runs the draw.
- */
-static void
-PrepareEligibility(DrawRun *run)
-{
-	DrawState  *draw = run->draw;
-	ObjectAddress address;
-	char	   *identity;
-	HeapTuple	tuple;
-	Form_pg_proc proc;
-
-	ObjectAddressSet(address, ProcedureRelationId, draw->eligibility);
-	identity = getObjectIdentity(&address, true);
-	if (identity == NULL ||
-		(draw->eligibility_identity != NULL && strcmp(identity, draw->eligibility_identity) != 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_ELIGIBILITY_MISSING),
-				 errmsg("the eligibility function of draw %lld no longer exists",
-						(long long) draw->draw_id),
-				 draw->eligibility_identity ?
-				 errdetail("The draw was created with %s, which has been dropped or replaced since.",
-						   draw->eligibility_identity) :
-				 errdetail("No function has the OID %u it was created with.", draw->eligibility),
-				 errhint("Create the function again under the same name, or cancel the draw.")));
-	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(draw->created_by)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("the role that created draw %lld no longer exists",
-						(long long) draw->draw_id),
-				 errdetail("Its eligibility function runs with the rights of the role that created the draw.")));
-	if (pg_proc_aclcheck(draw->eligibility, draw->created_by, ACL_EXECUTE) != ACLCHECK_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("permission denied for function %s", identity),
-				 errdetail("Role %s created draw %lld and may no longer execute its eligibility function.",
-						   GetUserNameFromId(draw->created_by, false),
-						   (long long) draw->draw_id)));
-
-	tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(draw->eligibility));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for function %u", draw->eligibility);
-	proc = (Form_pg_proc) GETSTRUCT(tuple);
-	if (proc->pronargs != 1 || proc->proargtypes.values[0] != INT8OID ||
-		proc->prorettype != BOOLOID || proc->proretset)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_FUNCTION_DEFINITION),
-				 errmsg("the eligibility function of draw %lld must take a bigint and return a boolean",
-						(long long) draw->draw_id)));
-	ReleaseSysCache(tuple);
-	SandboxPrepare(&run->eligibility, draw->eligibility, draw->created_by,
-				   psprintf("the eligibility function of draw %lld", (long long) draw->draw_id));
-}
-
-/*
- * Ask the eligibility function about a customer, as the role that created
- * the draw, in a sandbox (sandbox.c): the draw runs with the rights of the
- * extension owner or of whoever runs it, which must not leak into a
- * function the draw's creator chose, and the function must leave nothing
- * behind in the runner's session.  NULL counts as not eligible.
- */
-static bool
-AskEligibility(DrawRun *run, int64 customer_id)
-{
-	bool		isnull;
-	Datum		result = SandboxCall1(&run->eligibility, Int64GetDatum(customer_id), &isnull);
-
-	return !isnull && DatumGetBool(result);
-}
-
-/*
- * Read a draw's prize table, most valuable first (ties by prize_id), under
- * a fresh snapshot.  Needs an SPI connection.
- */
-Prize *
-LoadPrizes(int64 draw_id, int *nprizes)
-{
-	Datum		arg = Int64GetDatum(draw_id);
-	int			n = SqlRunLatest(&prizes_plan, &arg, NULL, 0);
-	Prize	   *prizes = palloc0(sizeof(Prize) * Max(n, 1));
-
-	for (int i = 0; i < n; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-
-		prizes[i].prize_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-		prizes[i].name = TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull));
-		prizes[i].value = DatumGetNumericCopy(SPI_getbinval(tup, desc, 3, &isnull));
-		prizes[i].quantity = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
-		prizes[i].remaining = prizes[i].quantity;
-		prizes[i].payload = datumCopy(SPI_getbinval(tup, desc, 5, &isnull), false, -1);
-	}
-	SPI_freetuptable(SPI_tuptable);
-	*nprizes = n;
-	return prizes;
-}
 
 /* The tuple the tickets are sorted as: ticket, customer, rank in their list. */
 static TupleDesc
@@ -485,7 +366,7 @@ EmitConsolation(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket)
 {
 	if (run->draw->default_prize == NULL)
 		EmitResult(run, place, customer_id, ticket, NULL, "lost");
-	else if (OidIsValid(run->draw->eligibility) && !AskEligibility(run, customer_id))
+	else if (OidIsValid(run->draw->eligibility) && !EligibilityAsk(run->eligibility, customer_id))
 		EmitResult(run, place, customer_id, ticket, NULL, "ineligible");
 	else
 		EmitResult(run, place, customer_id, ticket, NULL, "default");
@@ -588,7 +469,7 @@ WalkTickets(DrawRun *run, NextTicket next, void *source, bool repeats)
 			continue;
 		if (mark->eligible == '?')
 		{
-			mark->eligible = AskEligibility(run, customer_id) ? 'y' : 'n';
+			mark->eligible = EligibilityAsk(run->eligibility, customer_id) ? 'y' : 'n';
 			if (mark->eligible == 'n')
 			{
 				EmitResult(run, place, customer_id, &ticket, NULL, "ineligible");
@@ -679,10 +560,10 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	/* with output, the sort and the output share work_mem (see run_draw) */
 	run.sort_mem = out ? Max(work_mem / 2, 64) : work_mem;
 
-	if (!LockDrawRunner(draw_id, nowait))
+	run.draw = LockDraw(draw_id, LOCK_DRAW_RUNNER | (nowait ? LOCK_DRAW_NOWAIT : 0) |
+						LOCK_DRAW_BARRIER | LOCK_DRAW_ROW);
+	if (run.draw == NULL)
 		return DRAW_BUSY;
-	LockDrawBarrier(draw_id);
-	run.draw = LoadDraw(draw_id, true);
 
 	if (run.draw->status == DRAW_DRAWN)
 	{
@@ -704,7 +585,7 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	}
 
 	if (OidIsValid(run.draw->eligibility))
-		PrepareEligibility(&run);
+		run.eligibility = EligibilityPrepare(run.draw);
 	run.prizes = LoadPrizes(draw_id, &run.nprizes);
 
 	memset(&ctl, 0, sizeof(ctl));
@@ -856,10 +737,9 @@ SealDueDraw(int64 draw_id)
 	DrawState  *draw;
 	uint8		digest[DRAW_DIGEST_LEN];
 
-	if (!LockDrawRunner(draw_id, true))
+	draw = LockDraw(draw_id, LOCK_DRAW_RUNNER | LOCK_DRAW_NOWAIT | LOCK_DRAW_BARRIER);
+	if (draw == NULL)
 		return;
-	LockDrawBarrier(draw_id);
-	draw = LoadDraw(draw_id, false);
 	if (draw->status == DRAW_OPEN && draw->sealed && DrawIsReady(draw))
 		SealDraw(draw, digest);
 }
@@ -963,9 +843,7 @@ cancel_draw(PG_FUNCTION_ARGS)
 	draw_id = PG_GETARG_INT64(0);
 
 	SPI_connect();
-	LockDrawRunner(draw_id, false);
-	LockDrawBarrier(draw_id);
-	draw = LoadDraw(draw_id, true);
+	draw = LockDraw(draw_id, LOCK_DRAW_RUNNER | LOCK_DRAW_BARRIER | LOCK_DRAW_ROW);
 	if (draw->status == DRAW_DRAWN)
 		CheckDrawNotFinished(draw);
 	if (draw->beacon != NULL)
@@ -987,77 +865,4 @@ cancel_draw(PG_FUNCTION_ARGS)
 	}
 	SPI_finish();
 	PG_RETURN_VOID();
-}
-
-/*
- * shard_draw_begin(draw_id): on a shard, before the proxy reads the draw's
- * tickets or writes its results.  Takes the draw's runner lock and its
- * barrier (waiting for ingest in flight) to the end of the transaction and
- * returns 'drawn' if the draw has been drawn on this shard, else 'ready';
- * a draw that cannot be drawn raises the error run_draw would.
- */
-PG_FUNCTION_INFO_V1(shard_draw_begin);
-Datum
-shard_draw_begin(PG_FUNCTION_ARGS)
-{
-	int64		draw_id;
-	DrawState  *draw;
-	const char *state = "ready";
-
-	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
-	draw_id = PG_GETARG_INT64(0);
-	SPI_connect();
-	LockDrawRunner(draw_id, false);
-	LockDrawBarrier(draw_id);
-	draw = LoadDraw(draw_id, true);
-	if (draw->status == DRAW_DRAWN)
-		state = "drawn";
-	else
-	{
-		CheckDrawNotFinished(draw);
-		if (!DrawIsReady(draw))
-			ReportDrawNotReady(draw);
-		if (draw->sealed)
-			CheckSealedDrawable(draw);
-	}
-	SPI_finish();
-	PG_RETURN_TEXT_P(cstring_to_text(state));
-}
-
-/*
- * shard_ineligible(draw_id, customer_ids): the customers of the array that
- * the draw's eligibility function finds not eligible (NULL counts as not
- * eligible), asked as run_draw asks: as the role that created the draw.
- * Empty for a draw without an eligibility function.
- */
-PG_FUNCTION_INFO_V1(shard_ineligible);
-Datum
-shard_ineligible(PG_FUNCTION_ARGS)
-{
-	DrawRun		run;
-	Datum	   *customers;
-	Datum	   *refused;
-	int			n;
-	int			nrefused = 0;
-
-	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
-	CHECK_ARG_NOT_NULL(fcinfo, 1, "customer_ids");
-	customers = ArrayArgument(fcinfo, 1, "customer_ids", INT8OID, &n);
-	refused = palloc(sizeof(Datum) * Max(n, 1));
-	memset(&run, 0, sizeof(run));
-	SPI_connect();
-	run.draw = LoadDraw(PG_GETARG_INT64(0), false);
-	if (OidIsValid(run.draw->eligibility))
-	{
-		PrepareEligibility(&run);
-		for (int i = 0; i < n; i++)
-		{
-			if (!AskEligibility(&run, DatumGetInt64(customers[i])))
-				refused[nrefused++] = customers[i];
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
-	SPI_finish();
-	PG_RETURN_ARRAYTYPE_P(construct_array(refused, nrefused, INT8OID, sizeof(int64),
-										  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

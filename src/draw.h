@@ -1,7 +1,17 @@
 /*-------------------------------------------------------------------------
  *
  * draw.h
- *	  What run_draw and the seal of a sealed draw share: the prize table.
+ *	  A prize draw, for every file that works on one: its state and prize
+ *	  table (draw_state.c), its ingest partitions (partition.c), the seal
+ *	  of a sealed draw (seal.c) and the order of its tickets
+ *	  (sealed_order.c), its eligibility function (eligibility.c), the run
+ *	  (draw.c) and the shard side of a sharded draw (shard.c).
+ *
+ * Dependencies run one way: draw_state.c uses none of the others;
+ * seal.c and eligibility.c use draw_state.c; sealed_order.c uses seal.c;
+ * shard.c (the shard_* entry points) uses those; partition.c uses
+ * draw_state.c, seal.c and shard.c (a shard leaves the seal to the proxy);
+ * draw.c, the run, uses them all, and nothing uses draw.c.
  *
  *-------------------------------------------------------------------------
  */
@@ -10,7 +20,51 @@
 
 #include "postgres.h"
 
+#include "datatype/timestamp.h"
 #include "utils/numeric.h"
+#include "utils/uuid.h"
+
+#define DRAW_SEED_LEN 32
+#define DRAW_DIGEST_LEN 32
+
+#define DRAW_OPEN		'o'
+#define DRAW_SEALED		's'
+#define DRAW_DRAWN		'd'
+#define DRAW_CANCELLED	'c'
+
+/* One draw's row, as read under the locks that protect it. */
+typedef struct DrawState
+{
+	int64		draw_id;
+	char		status;			/* DRAW_OPEN, DRAW_SEALED, DRAW_DRAWN or
+								 * DRAW_CANCELLED */
+	char	   *name;
+	TimestampTz opens_at;
+	TimestampTz closes_at;
+	TimestampTz draw_at;
+	bool		has_ready_at;	/* every partition has reported */
+	TimestampTz ready_at;
+	int32		partitions;		/* 0: ready at closes_at */
+	int32		max_wins;
+	Numeric		stake_per_ticket;	/* NULL: tickets are only pushed */
+	Numeric		min_stake;
+	int64		max_tickets;	/* 0: no cap */
+	int32	   *milestones;		/* ascending, distinct */
+	int			nmilestones;
+	bool		requires_opt_in;
+	Oid			eligibility;	/* InvalidOid: every customer is eligible */
+	char	   *eligibility_identity;	/* its qualified name and arguments */
+	Oid			created_by;		/* eligibility runs with this role's rights */
+	char	   *default_prize;	/* NULL: customers who win nothing get lost */
+	char	   *lose_message;
+	uint8		seed[DRAW_SEED_LEN];	/* zeros for a sealed draw */
+	bool		sealed;			/* a sealed draw (no seed) */
+	char	   *beacon_source;
+	bool		has_digest;		/* sealed: entry_digest is set */
+	uint8		entry_digest[DRAW_DIGEST_LEN];
+	TimestampTz sealed_at;
+	bytea	   *beacon;			/* NULL until set_beacon() */
+} DrawState;
 
 /* A row of the prize table, with the units not yet given out. */
 typedef struct Prize
@@ -23,6 +77,63 @@ typedef struct Prize
 	int32		remaining;
 } Prize;
 
+/*
+ * draw_state.c: locking and loading a draw.  The three heavyweight locks of
+ * a draw are taken in this order by LockDraw (see draw_state.c).
+ */
+#define LOCK_DRAW_INGEST	0x01	/* the barrier, shared: ingest */
+#define LOCK_DRAW_RUNNER	0x02	/* the runner lock: one runner per draw */
+#define LOCK_DRAW_NOWAIT	0x04	/* with RUNNER: NULL if another holds it */
+#define LOCK_DRAW_BARRIER	0x08	/* the barrier, exclusive: ingest drained */
+#define LOCK_DRAW_ROW		0x10	/* the draw's row, FOR NO KEY UPDATE */
+
+extern DrawState *LockDraw(int64 draw_id, int flags);
+extern DrawState *LoadDraw(int64 draw_id, bool for_update);
 extern Prize *LoadPrizes(int64 draw_id, int *nprizes);
+extern TimestampTz DrawClock(void);
+extern bool DrawIsReady(DrawState *draw);
+extern void CheckDrawTakesTickets(DrawState *draw);
+extern void CheckDrawNotFinished(DrawState *draw);
+extern void CheckDrawNotSealed(DrawState *draw);
+extern char *DrawNotReadyDetail(DrawState *draw);
+extern void ReportDrawNotReady(DrawState *draw);
+extern char *DigestHex(const uint8 *digest);
+
+/* partition.c: ingest partitions and their barrier */
+extern void CheckPartitionNumber(DrawState *draw, int32 partition);
+extern void CheckPartitionOpen(DrawState *draw, int32 partition);
+extern void ReportPartitionClosed(DrawState *draw, int32 partition,
+								  TimestampTz closed_at);
+
+/* seal.c: the seal of a sealed draw and its entry digest */
+typedef void (*SealedEntryFn) (void *arg, int64 customer_id, int64 tickets);
+
+extern void SealDraw(DrawState *draw, uint8 *digest);
+extern void CheckDrawSealed(DrawState *draw);
+extern void CheckSealedDrawable(DrawState *draw);
+extern void ScanSealedEntries(DrawState *draw, Prize *prizes, int nprizes,
+							  SealedEntryFn fn, void *arg, uint8 *digest);
+extern TimestampTz RecordSeal(int64 draw_id, bytea *digest);
+
+/* sealed_order.c: the order of a sealed draw's tickets, from its beacon */
+typedef struct SealedSort SealedSort;
+
+extern SealedSort *SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes,
+								   int sort_mem, bool check_digest, int part, int parts,
+								   int64 *participants, Numeric *tickets_total);
+extern bool SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id,
+						   int32 *rank);
+extern void SealedSortLast(SealedSort *ss, double *key, int64 *tickets);
+extern void SealedSortEnd(SealedSort *ss);
+
+/* eligibility.c: a draw's eligibility function, asked in a sandbox */
+typedef struct Eligibility Eligibility;
+
+extern Eligibility *EligibilityPrepare(DrawState *draw);
+extern bool EligibilityAsk(Eligibility *eligibility, int64 customer_id);
+
+/* shard.c: whether this database is a shard of a sharded deployment */
+extern bool DatabaseIsShard(void);
+extern void CheckNotShard(const char *what);
 
 #endif							/* PROMO_DRAW_DRAW_H */

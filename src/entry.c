@@ -312,8 +312,7 @@ OpenForAwards(int64 draw_id)
 {
 	DrawState  *draw;
 
-	LockDrawIngest(draw_id);
-	draw = LoadDraw(draw_id, false);
+	draw = LockDraw(draw_id, LOCK_DRAW_INGEST);
 	CheckDrawTakesTickets(draw);
 	CheckDrawOpenedForTickets(draw);
 	return EntriesOpen(draw);
@@ -449,8 +448,7 @@ opt_in(PG_FUNCTION_ARGS)
 	customer_id = PG_GETARG_INT64(1);
 
 	SPI_connect();
-	LockDrawIngest(draw_id);
-	draw = LoadDraw(draw_id, false);
+	draw = LockDraw(draw_id, LOCK_DRAW_INGEST);
 	CheckDrawTakesTickets(draw);
 	entries = EntriesOpen(draw);
 	EntryUpdate(entries, customer_id, OptInChange, NULL);

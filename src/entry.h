@@ -14,7 +14,7 @@
 #include "utils/numeric.h"
 #include "utils/uuid.h"
 
-#include "barrier.h"
+#include "draw.h"
 
 /* Most tickets issued to one customer in one call. */
 #define ENTRY_MAX_ISSUE 10000000

@@ -18,7 +18,7 @@
 
 /*
  * Business refusals: SQLSTATE class PD.  This list is the one registry of
- * them: the C code raises them by these names, the SQL pieces (src/sql/)
+ * them: the C code raises them by these names, the SQL objects (src/sql/)
  * by their text, and README.md lists them in its Errors section.
  * test/t/007_error_codes.pl checks that the three agree: every code raised
  * anywhere is defined here exactly once, every code here is raised and
@@ -34,7 +34,7 @@
 #define ERRCODE_PD_DRAW_NOT_OPEN_YET	MAKE_SQLSTATE('P','D','0','0','7')
 #define ERRCODE_PD_NO_STAKE_RULE		MAKE_SQLSTATE('P','D','0','0','8')
 #define ERRCODE_PD_ELIGIBILITY_MISSING	MAKE_SQLSTATE('P','D','0','0','9')
-/* promotion codes (raised in src/sql/codes.sql) */
+/* promotion codes (raised in SQL: src/sql/udfs/redeem, create_code, ...) */
 #define ERRCODE_PD_UNKNOWN_CODE			MAKE_SQLSTATE('P','D','0','1','0')
 #define ERRCODE_PD_CODE_NOT_ACTIVE_YET	MAKE_SQLSTATE('P','D','0','1','1')
 #define ERRCODE_PD_CODE_EXPIRED			MAKE_SQLSTATE('P','D','0','1','2')
@@ -42,13 +42,13 @@
 #define ERRCODE_PD_CODE_EXHAUSTED		MAKE_SQLSTATE('P','D','0','1','4')
 #define ERRCODE_PD_NO_REDEMPTION		MAKE_SQLSTATE('P','D','0','1','5')
 #define ERRCODE_PD_CODE_EXISTS			MAKE_SQLSTATE('P','D','0','1','6')
-/* instant wins (raised in src/sql/instant_win.sql) */
+/* instant wins (raised in SQL: src/sql/udfs/instant_win, ...) */
 #define ERRCODE_PD_UNKNOWN_INSTANT_WIN	MAKE_SQLSTATE('P','D','0','2','0')
 #define ERRCODE_PD_INSTANT_WIN_NOT_STARTED MAKE_SQLSTATE('P','D','0','2','1')
 #define ERRCODE_PD_INSTANT_WIN_ENDED	MAKE_SQLSTATE('P','D','0','2','2')
 #define ERRCODE_PD_ALREADY_PLAYED		MAKE_SQLSTATE('P','D','0','2','3')
 #define ERRCODE_PD_POOL_SHUFFLED		MAKE_SQLSTATE('P','D','0','2','4')
-/* bonuses (raised in src/sql/bonus.sql, except PD035) */
+/* bonuses (raised in C, src/wagering.c and src/bonus.c) */
 #define ERRCODE_PD_UNKNOWN_BONUS		MAKE_SQLSTATE('P','D','0','3','0')
 #define ERRCODE_PD_BONUS_NOT_ACTIVE		MAKE_SQLSTATE('P','D','0','3','1')
 #define ERRCODE_PD_STAKE_ABOVE_BALANCE	MAKE_SQLSTATE('P','D','0','3','2')
@@ -56,7 +56,7 @@
 #define ERRCODE_PD_UNKNOWN_BET			MAKE_SQLSTATE('P','D','0','3','4')
 #define ERRCODE_PD_PLAYTHROUGH_TOO_HIGH	MAKE_SQLSTATE('P','D','0','3','5')
 
-/* sealed draws (PD040 also raised in src/sql/draw_functions.sql) */
+/* sealed draws (PD040 also raised in SQL: src/sql/udfs/add_prize) */
 #define ERRCODE_PD_DRAW_SEALED			MAKE_SQLSTATE('P','D','0','4','0')
 #define ERRCODE_PD_BEACON				MAKE_SQLSTATE('P','D','0','4','1')
 

@@ -32,7 +32,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include "barrier.h"
+#include "draw.h"
 #include "money.h"
 #include "promo_draw.h"
 #include "row_access.h"
@@ -84,18 +84,6 @@ BetInWindow(DrawState *draw, Bet *bet)
 {
 	return bet->at >= draw->opens_at && bet->at < draw->closes_at &&
 		MoneyCmp(bet->amount, draw->min_stake) >= 0;
-}
-
-/* Raise the error for a bet from a partition that has reported. */
-static void
-PartitionClosed(DrawState *draw, int32 partition, TimestampTz closed_at)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_PD_PARTITION_CLOSED),
-			 errmsg("partition %d of draw %lld is closed",
-					partition, (long long) draw->draw_id),
-			 errdetail("It reported the draw time at %s; nothing more is accepted from it.",
-					   timestamptz_to_str(closed_at))));
 }
 
 /*
@@ -154,7 +142,7 @@ DecideBets(DrawState *draw, int32 partition, Bet *bets, int nbets, bool any_offs
 
 		d = RowGet(ra, mark_columns[MC_CLOSED_AT], &isnull);
 		if (!isnull)
-			PartitionClosed(draw, partition, DatumGetTimestampTz(d));
+			ReportPartitionClosed(draw, partition, DatumGetTimestampTz(d));
 		d = RowGet(ra, mark_columns[MC_LAST_OFFSET], &isnull);
 		has_offset = !isnull;
 		last_offset = isnull ? 0 : DatumGetInt64(d);
@@ -277,8 +265,7 @@ RecordStream(int64 draw_id, int32 partition, Bet *bets, int nbets)
 		any_offset |= bets[i].has_offset;
 
 	SPI_connect();
-	LockDrawIngest(draw_id);
-	draw = LoadDraw(draw_id, false);
+	draw = LockDraw(draw_id, LOCK_DRAW_INGEST);
 	CheckDrawTakesTickets(draw);
 	CheckStakeRule(draw);
 	DecideBets(draw, partition, bets, nbets, any_offset);

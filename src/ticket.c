@@ -16,7 +16,7 @@
 #include "port/pg_bswap.h"
 #include "utils/builtins.h"
 
-#include "barrier.h"
+#include "draw.h"
 #include "ticket.h"
 
 /*

@@ -16,7 +16,7 @@ COMMENT ON SCHEMA promo_draw IS
 --@include udfs/stake_to_next_ticket/0.3.0.sql
 
 /*
- * Aggregates that keep only the best ticket(s) of a group (src/aggregates.c).
+ * Aggregates that keep only the best ticket(s) of a group (src/best_ticket.c).
  * Pure functions: every role may use them.
  */
 

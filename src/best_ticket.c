@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * aggregates.c
+ * best_ticket.c
  *	  The aggregates that keep only what a draw needs of a group of tickets
  *	  or stakes:
  *

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
- * barrier.c
- *	  A draw's state, its readiness, and the locks between ingest and the
- *	  draw ("the trigger per partition").
+ * draw_state.c
+ *	  A draw's state: locking it, loading its row and its prize table, and
+ *	  what its status allows.
  *
  * Three heavyweight locks per draw, shown in pg_locks as object locks on
  * promo_draw.draw with the draw's id:
@@ -10,37 +10,46 @@
  *	  ingest barrier (objsubid 1)
  *		award_tickets, opt_in and record_stake(s) hold it in SHARE mode for
  *		their transaction, so they never wait for each other;
- *		close_partition and run_draw take it in EXCLUSIVE mode, which waits
- *		for every ingest transaction in flight.  Once an exclusive holder has
- *		committed, ingest re-reads the draw under a fresh snapshot and sees
- *		the partition closed or the draw drawn.  So an award committed before
- *		the draw became ready is in the draw, and none is accepted after.
+ *		close_partition, seals and run_draw take it in EXCLUSIVE mode, which
+ *		waits for every ingest transaction in flight.  Once an exclusive
+ *		holder has committed, ingest re-reads the draw under a fresh snapshot
+ *		and sees the partition closed, the draw sealed or drawn.  So an award
+ *		committed before the draw became ready is in the draw, and none is
+ *		accepted after.
  *
  *	  runner (objsubid 2)
- *		run_draw and cancel_draw hold it EXCLUSIVE; run_due_draws asks for it
- *		without waiting and skips a draw another session is drawing.
+ *		run_draw, cancel_draw and the proxy's calls on a shard hold it
+ *		EXCLUSIVE; run_due_draws asks for it without waiting and skips a
+ *		draw another session is drawing.
  *
- * Order: runner, then barrier, then the draw's row.  Everything that takes
- * more than one follows it, so they cannot deadlock.
+ *	  the draw's row, FOR NO KEY UPDATE, for those that change it.
+ *
+ * Order: runner, then barrier, then the row.  LockDraw takes them so for
+ * every caller, so they cannot deadlock.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
+#include "utils/datum.h"
 #include "utils/timestamp.h"
 
-#include "barrier.h"
+#include "draw.h"
 #include "promo_draw.h"
 #include "row_access.h"
-#include "seal.h"
 #include "sqlexec.h"
+
+static SqlPlan prizes_plan = {
+	"SELECT prize_id, name, value, quantity, payload FROM promo_draw.prize "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 "
+	"ORDER BY value DESC, prize_id",
+	1, {INT8OID}
+};
 
 #define LOCK_SUBID_BARRIER	1
 #define LOCK_SUBID_RUNNER	2
@@ -57,15 +66,15 @@ DrawLockObjid(int64 draw_id)
 }
 
 /* Ingest: share the draw's barrier until the transaction ends. */
-void
+static void
 LockDrawIngest(int64 draw_id)
 {
 	LockDatabaseObject(PromoTableOid("draw"), DrawLockObjid(draw_id),
 					   LOCK_SUBID_BARRIER, ShareLock);
 }
 
-/* close_partition and run_draw: wait for ingest in flight, block new ingest. */
-void
+/* close_partition, seals and run_draw: wait for ingest in flight, block new ingest. */
+static void
 LockDrawBarrier(int64 draw_id)
 {
 	LockDatabaseObject(PromoTableOid("draw"), DrawLockObjid(draw_id),
@@ -73,10 +82,10 @@ LockDrawBarrier(int64 draw_id)
 }
 
 /*
- * run_draw and cancel_draw: one runner per draw.  With nowait, returns false
- * instead of waiting when another session holds it.
+ * run_draw, cancel_draw and the proxy: one runner per draw.  With nowait,
+ * returns false instead of waiting when another session holds it.
  */
-bool
+static bool
 LockDrawRunner(int64 draw_id, bool nowait)
 {
 	if (nowait)
@@ -86,6 +95,28 @@ LockDrawRunner(int64 draw_id, bool nowait)
 	LockDatabaseObject(PromoTableOid("draw"), DrawLockObjid(draw_id),
 					   LOCK_SUBID_RUNNER, ExclusiveLock);
 	return true;
+}
+
+/*
+ * Take the locks flags asks for (LOCK_DRAW_*), in the one order every caller
+ * follows, then read the draw under a fresh snapshot (LoadDraw), its row
+ * locked with LOCK_DRAW_ROW.  With LOCK_DRAW_RUNNER | LOCK_DRAW_NOWAIT,
+ * returns NULL, having read nothing, when another session holds the runner
+ * lock.  The locks are held to the end of the transaction.
+ */
+DrawState *
+LockDraw(int64 draw_id, int flags)
+{
+	if (flags & LOCK_DRAW_RUNNER)
+	{
+		if (!LockDrawRunner(draw_id, (flags & LOCK_DRAW_NOWAIT) != 0))
+			return NULL;
+	}
+	if (flags & LOCK_DRAW_BARRIER)
+		LockDrawBarrier(draw_id);
+	else if (flags & LOCK_DRAW_INGEST)
+		LockDrawIngest(draw_id);
+	return LoadDraw(draw_id, (flags & LOCK_DRAW_ROW) != 0);
 }
 
 /* The columns of promo_draw.draw that LoadDraw reads. */
@@ -396,165 +427,6 @@ CheckDrawTakesTickets(DrawState *draw)
 	}
 }
 
-/* Raise an error unless the partition number is valid for the draw. */
-void
-CheckPartitionNumber(DrawState *draw, int32 partition)
-{
-	if (partition < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("partition must not be negative"),
-				 errdetail("The partition given was %d.", partition)));
-	if (draw->partitions > 0 && partition >= draw->partitions)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("partition %d is out of range for draw %lld",
-						partition, (long long) draw->draw_id),
-				 errdetail("The draw has ingest partitions 0 to %d.", draw->partitions - 1)));
-}
-
-static SqlPlan partition_closed_plan = {
-	"SELECT closed_at FROM promo_draw.partition_mark "
-	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND partition OPERATOR(pg_catalog.=) $2 "
-	"AND closed_at IS NOT NULL",
-	2, {INT8OID, INT4OID}
-};
-
-/*
- * Raise an error unless the partition is valid and has not reported yet.
- * Draws without partitions never close one.
- */
-void
-CheckPartitionOpen(DrawState *draw, int32 partition)
-{
-	Datum		args[2] = {Int64GetDatum(draw->draw_id), Int32GetDatum(partition)};
-	bool		isnull;
-
-	CheckPartitionNumber(draw, partition);
-	if (draw->partitions == 0)
-		return;
-	if (SqlRunLatest(&partition_closed_plan, args, NULL, 1) > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_PARTITION_CLOSED),
-				 errmsg("partition %d of draw %lld is closed",
-						partition, (long long) draw->draw_id),
-				 errdetail("It reported the draw time at %s; nothing more is accepted from it.",
-						   timestamptz_to_str(DatumGetTimestampTz(SqlValue(0, 1, &isnull))))));
-}
-
-static SqlPlan close_partition_plan = {
-	"INSERT INTO promo_draw.partition_mark (draw_id, partition, closed_at) "
-	"VALUES ($1, $2, pg_catalog.now()) "
-	"ON CONFLICT (draw_id, partition) DO UPDATE SET closed_at = pg_catalog.now() "
-	"WHERE promo_draw.partition_mark.closed_at IS NULL",
-	2, {INT8OID, INT4OID}
-};
-
-static SqlPlan closed_count_plan = {
-	"SELECT pg_catalog.count(*) FROM promo_draw.partition_mark "
-	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND partition OPERATOR(pg_catalog.<) $2 "
-	"AND closed_at IS NOT NULL",
-	2, {INT8OID, INT4OID}
-};
-
-static SqlPlan set_ready_plan = {
-	"UPDATE promo_draw.draw SET ready_at = pg_catalog.now() "
-	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND ready_at IS NULL",
-	1, {INT8OID}
-};
-
-/*
- * close_partition(draw_id, partition): the partition reports that it has
- * applied everything up to the draw time.  Waits for ingest in flight; from
- * then on bets from that partition are refused.  Closing a partition twice
- * is harmless.  Returns true once every partition has reported: the draw is
- * then ready, even before closes_at, and a sealed draw is sealed.
- */
-PG_FUNCTION_INFO_V1(close_partition);
-Datum
-close_partition(PG_FUNCTION_ARGS)
-{
-	int64		draw_id;
-	int32		partition;
-	DrawState  *draw;
-	Datum		args[2];
-	bool		isnull;
-	bool		ready;
-
-	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
-	CHECK_ARG_NOT_NULL(fcinfo, 1, "partition");
-	draw_id = PG_GETARG_INT64(0);
-	partition = PG_GETARG_INT32(1);
-
-	SPI_connect();
-	LockDrawBarrier(draw_id);
-	draw = LoadDraw(draw_id, false);
-	CheckDrawNotFinished(draw);
-	if (draw->partitions == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("draw %lld has no ingest partitions", (long long) draw_id),
-				 errdetail("It was created with partitions = 0, so it is ready once closes_at has passed."),
-				 errhint("Create the draw with partitions = N to make it wait for N partitions to report.")));
-	CheckPartitionNumber(draw, partition);
-
-	args[0] = Int64GetDatum(draw_id);
-	args[1] = Int32GetDatum(partition);
-	SqlRun(&close_partition_plan, args, NULL, 0);
-
-	args[1] = Int32GetDatum(draw->partitions);
-	SqlRunLatest(&closed_count_plan, args, NULL, 1);
-	ready = DatumGetInt64(SqlValue(0, 1, &isnull)) == draw->partitions;
-	if (ready && !draw->has_ready_at)
-		SqlRun(&set_ready_plan, args, NULL, 0);
-	/* a shard's part of a sealed draw is sealed by the proxy, over every shard */
-	if (ready && draw->sealed && draw->status == DRAW_OPEN && !DatabaseIsShard())
-	{
-		uint8		digest[DRAW_DIGEST_LEN];
-
-		/* still under the barrier: every award and stake in flight is in */
-		SealDraw(draw, digest);
-	}
-
-	SPI_finish();
-	PG_RETURN_BOOL(ready);
-}
-
-/* the node number of a shard of a sharded deployment */
-static SqlPlan shard_node_plan = {
-	"SELECT node::text FROM promo_draw.shard_node",
-	0, {InvalidOid}
-};
-
-/*
- * Whether this database is a shard of a sharded deployment:
- * promo_draw.shard_node (from 0.3.0) has its row.  Needs an SPI connection.
- */
-bool
-DatabaseIsShard(void)
-{
-	Oid			relid = get_relname_relid("shard_node", get_rel_namespace(PromoTableOid("draw")));
-
-	return OidIsValid(relid) && SqlRun(&shard_node_plan, NULL, NULL, 0) > 0;
-}
-
-/*
- * A shard of a sharded deployment draws and seals only through the proxy,
- * which merges every shard's entries: a draw or a digest of one shard's
- * customers alone would not be the draw's.  Needs an SPI connection.
- */
-void
-CheckNotShard(const char *what)
-{
-	if (DatabaseIsShard())
-		ereport(ERROR,
-				(errcode(ERRCODE_PD_SHARDED),
-				 errmsg("this database is shard %s of a sharded deployment",
-						SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
-				 errdetail("%s takes the customers of every shard together, so it runs on the proxy.", what),
-				 errhint("Call it on the proxy database, where promo_draw_proxy is installed.")));
-}
-
 /* Raise the error of a draw that is not ready to be drawn. */
 void
 ReportDrawNotReady(DrawState *draw)
@@ -565,3 +437,33 @@ ReportDrawNotReady(DrawState *draw)
 			 errdetail("%s", DrawNotReadyDetail(draw)),
 			 errhint("A draw is ready once closes_at has passed or, with partitions, once every partition has called close_partition().")));
 }
+
+/*
+ * Read a draw's prize table, most valuable first (ties by prize_id), under
+ * a fresh snapshot.  Needs an SPI connection.
+ */
+Prize *
+LoadPrizes(int64 draw_id, int *nprizes)
+{
+	Datum		arg = Int64GetDatum(draw_id);
+	int			n = SqlRunLatest(&prizes_plan, &arg, NULL, 0);
+	Prize	   *prizes = palloc0(sizeof(Prize) * Max(n, 1));
+
+	for (int i = 0; i < n; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+
+		prizes[i].prize_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		prizes[i].name = TextDatumGetCString(SPI_getbinval(tup, desc, 2, &isnull));
+		prizes[i].value = DatumGetNumericCopy(SPI_getbinval(tup, desc, 3, &isnull));
+		prizes[i].quantity = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		prizes[i].remaining = prizes[i].quantity;
+		prizes[i].payload = datumCopy(SPI_getbinval(tup, desc, 5, &isnull), false, -1);
+	}
+	SPI_freetuptable(SPI_tuptable);
+	*nprizes = n;
+	return prizes;
+}
+
