@@ -11,6 +11,7 @@ MODULE_big = promo_draw
 OBJS = \
 	src/promo_draw.o \
 	src/sqlexec.o \
+	src/table_write.o \
 	src/row_access.o \
 	src/bulk_insert.o \
 	src/money.o \
@@ -66,6 +67,9 @@ PGTAP_TESTS = $(sort $(wildcard test/pgtap/*.sql))
 PGTAP_DB ?= promo
 
 EXTRA_CLEAN = $(addsuffix .tmp,$(DATA_built))
+
+# rebuild a C file when a header it includes changes
+autodepend = yes
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

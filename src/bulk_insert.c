@@ -9,8 +9,10 @@
  * table_multi_insert, then their index entries are added and constraints
  * checked, as COPY does.
  *
- * Triggers are not fired, so the tables written this way must have none:
- * opening one that has row triggers is an error rather than a silent skip.
+ * Row triggers fire as they do for COPY (table_write.c): a table with
+ * BEFORE INSERT row triggers, which may change each row, is written a row
+ * at a time; AFTER INSERT row triggers are queued as each batch is written
+ * and fire when the writer closes.
  *
  *-------------------------------------------------------------------------
  */
@@ -30,15 +32,15 @@
 #include "utils/rel.h"
 
 #include "bulk_insert.h"
-#include "row_access.h"
+#include "table_write.h"
 
 #define BULK_INSERT_BATCH 1000
 
 struct BulkInsert
 {
 	Relation	rel;
-	EState	   *estate;
-	ResultRelInfo *rri;
+	TableWrite *write;
+	bool		row_at_a_time;	/* BEFORE INSERT row triggers to fire */
 	BulkInsertState bistate;
 	CommandId	cid;
 	MemoryContext cxt;			/* the writer and its slots */
@@ -48,78 +50,32 @@ struct BulkInsert
 };
 
 /*
- * Does the table have row triggers on INSERT that bulk insertion would not
- * fire?  With references_locked, the caller holds a lock on every row its
- * rows reference, so the foreign-key checks (internal RI triggers) hold
- * without being run; any other row trigger still counts.
- */
-static bool
-HasInsertRowTriggers(Relation rel, bool references_locked)
-{
-	TriggerDesc *trigdesc = rel->trigdesc;
-
-	if (trigdesc == NULL)
-		return false;
-	for (int i = 0; i < trigdesc->numtriggers; i++)
-	{
-		Trigger    *trigger = &trigdesc->triggers[i];
-
-		if (!TRIGGER_FOR_ROW(trigger->tgtype) || !TRIGGER_FOR_INSERT(trigger->tgtype))
-			continue;
-		if (references_locked && trigger->tgisinternal &&
-			trigger->tgfoid == F_RI_FKEY_CHECK_INS)
-			continue;
-		return true;
-	}
-	return false;
-}
-
-/*
- * Open a table for bulk insertion: an executor state with its indexes open,
- * so that index entries and constraints are handled as for any INSERT.
- * natts is the number of columns the caller writes, checked against the
- * table.  Row triggers are not fired, so a table with any is refused;
- * with BULK_REFERENCES_LOCKED the caller holds the rows its rows reference
- * (see HasInsertRowTriggers).  CHECK constraints are checked row by row,
- * compiled once per backend (RowCheckConstraints).
+ * Open a table for bulk insertion, with the executor's duties for every
+ * row (table_write.c): index entries, constraints, generated columns, row
+ * triggers.  natts is the number of columns the caller writes, checked
+ * against the table.  With BULK_REFERENCES_LOCKED the caller holds the rows
+ * its rows reference, so their foreign-key checks are not run again.
  */
 BulkInsert *
 BulkInsertOpen(Oid relid, int natts, int flags)
 {
 	BulkInsert *bulk = palloc0(sizeof(BulkInsert));
-	RangeTblEntry *rte;
+	TriggerDesc *td;
 
 	bulk->rel = table_open(relid, RowExclusiveLock);
 	if (bulk->rel->rd_rel->relkind != RELKIND_RELATION)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" must be a plain table", RelationGetRelationName(bulk->rel))));
-	if (HasInsertRowTriggers(bulk->rel, (flags & BULK_REFERENCES_LOCKED) != 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("table \"%s\" must not have row triggers",
-						RelationGetRelationName(bulk->rel)),
-				 errdetail("promo_draw writes draw results and notifications in bulk, without firing triggers."),
-				 errhint("Read new rows from the table instead, or LISTEN on channel promo_draw.")));
-
 	if (RelationGetDescr(bulk->rel)->natts != natts)
 		elog(ERROR, "table \"%s\" has %d columns where %d were expected",
 			 RelationGetRelationName(bulk->rel), RelationGetDescr(bulk->rel)->natts, natts);
 
-	bulk->estate = CreateExecutorState();
-	rte = makeNode(RangeTblEntry);
-	rte->rtekind = RTE_RELATION;
-	rte->relid = relid;
-	rte->relkind = bulk->rel->rd_rel->relkind;
-	rte->rellockmode = RowExclusiveLock;
-	ExecInitRangeTable(bulk->estate, list_make1(rte));
-
-	bulk->rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(bulk->rri, bulk->rel, 1, NULL, 0);
-	ExecOpenIndices(bulk->rri, false);
-
-	bulk->cid = GetCurrentCommandId(true);
-	bulk->estate->es_output_cid = bulk->cid;
+	bulk->write = TableWriteBegin(bulk->rel, (flags & BULK_REFERENCES_LOCKED) ?
+								  TABLE_WRITE_REFERENCES_LOCKED : 0);
+	td = bulk->write->rri->ri_TrigDesc;
+	bulk->row_at_a_time = td && td->trig_insert_before_row;
+	bulk->cid = bulk->write->estate->es_output_cid;
 	bulk->bistate = NULL;		/* made for the first full batch */
 	bulk->cxt = CurrentMemoryContext;
 	bulk->batchcxt = AllocSetContextCreate(CurrentMemoryContext,
@@ -128,7 +84,28 @@ BulkInsertOpen(Oid relid, int natts, int flags)
 	return bulk;
 }
 
-/* Write the buffered rows, then their index entries. */
+/*
+ * The rows just written (the first nused slots): their index entries and
+ * AFTER row triggers; then the buffer is empty again.
+ */
+static void
+BulkInsertIndexAndTrigger(BulkInsert *bulk)
+{
+	for (int i = 0; i < bulk->nused; i++)
+	{
+		List	   *recheck = TableWriteIndexes(bulk->write, bulk->slots[i], false,
+												NULL, NIL);
+
+		TableWriteAfterInsert(bulk->write, bulk->slots[i], recheck);
+		list_free(recheck);
+		ExecClearTuple(bulk->slots[i]);
+		ResetPerTupleExprContext(bulk->write->estate);
+	}
+	bulk->nused = 0;
+	MemoryContextReset(bulk->batchcxt);
+}
+
+/* Write the buffered rows, then their index entries and AFTER triggers. */
 static void
 BulkInsertFlush(BulkInsert *bulk)
 {
@@ -149,22 +126,7 @@ BulkInsertFlush(BulkInsert *bulk)
 	}
 	table_multi_insert(bulk->rel, bulk->slots, bulk->nused, bulk->cid, 0,
 					   bulk->bistate);
-	for (int i = 0; i < bulk->nused; i++)
-	{
-		if (bulk->rri->ri_NumIndices > 0)
-		{
-			List	   *recheck;
-
-			recheck = ExecInsertIndexTuples(bulk->rri, bulk->slots[i],
-											bulk->estate, false, false,
-											NULL, NIL);
-			list_free(recheck);
-		}
-		ExecClearTuple(bulk->slots[i]);
-		ResetPerTupleExprContext(bulk->estate);
-	}
-	bulk->nused = 0;
-	MemoryContextReset(bulk->batchcxt);
+	BulkInsertIndexAndTrigger(bulk);
 }
 
 /*
@@ -200,13 +162,25 @@ BulkInsertRow(BulkInsert *bulk, Datum *values, bool *isnull)
 	ExecStoreVirtualTuple(slot);
 	MemoryContextSwitchTo(old);
 
-	RowCheckConstraints(bulk->rri, slot, bulk->estate);
-
+	if (bulk->row_at_a_time)
+	{
+		/* a BEFORE trigger may change the row: write it as it leaves it */
+		TableWriteBeforeInsert(bulk->write, slot);
+		TableWriteCheck(bulk->write, slot, false);
+		table_tuple_insert(bulk->rel, slot, bulk->cid, 0, NULL);
+		bulk->nused = 1;
+		BulkInsertIndexAndTrigger(bulk);
+		return;
+	}
+	TableWriteCheck(bulk->write, slot, false);
 	if (++bulk->nused == BULK_INSERT_BATCH)
 		BulkInsertFlush(bulk);
 }
 
-/* Write what is left and release everything. */
+/*
+ * Write what is left, fire the AFTER row triggers of every row written, and
+ * release everything.
+ */
 void
 BulkInsertClose(BulkInsert *bulk)
 {
@@ -216,8 +190,7 @@ BulkInsertClose(BulkInsert *bulk)
 		FreeBulkInsertState(bulk->bistate);
 	for (int i = 0; i < BULK_INSERT_BATCH && bulk->slots[i] != NULL; i++)
 		ExecDropSingleTupleTableSlot(bulk->slots[i]);
-	ExecCloseIndices(bulk->rri);
-	FreeExecutorState(bulk->estate);
+	TableWriteEnd(bulk->write);
 	MemoryContextDelete(bulk->batchcxt);
 	table_close(bulk->rel, NoLock);
 	pfree(bulk);

@@ -639,10 +639,11 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 		ExecDropSingleTupleTableSlot(sorted.slot);
 		tuplesort_end(sorted.sort);
 	}
-	BulkInsertClose(run.results);
+	/* the reverse of the order they were opened in: each has its triggers' level */
 	if (run.messages)
 		OutboxClose(run.messages);
-	else if (run.nmessages > 0)
+	BulkInsertClose(run.results);
+	if (!run.messages && run.nmessages > 0)
 	{
 		/* take_notifications hands the messages out from the first place */
 		args[0] = Int64GetDatum(draw_id);

@@ -19,8 +19,8 @@
  *	  - a row that two sessions may create at once is inserted the way
  *		INSERT ... ON CONFLICT does it, speculatively: the loser learns of
  *		the conflict, withdraws its row and looks again;
- *	  - indexes, constraints and HOT updates are handled by the executor's
- *		own helpers, as for any UPDATE or INSERT.
+ *	  - indexes, constraints, generated columns, HOT updates and row
+ *		triggers are handled as for any UPDATE or INSERT (table_write.c).
  *
  * Every write is followed by CommandCounterIncrement, as SPI would do, so
  * the next call in the same statement sees it.  And the backend remembers
@@ -54,6 +54,7 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
+#include "compat.h"
 #include "promo_draw.h"
 #include "row_access.h"
 
@@ -183,112 +184,6 @@ WrittenFetch(RowAccess *ra)
 }
 
 /*
- * The compiled CHECK constraints of each table written, kept across calls.
- * The executor compiles them again for every ResultRelInfo, from their
- * stored text: for a single bet that costs more than checking them.  A
- * relcache invalidation of the table (a constraint added or dropped, the
- * extension dropped or updated) marks its entry stale; the stale
- * expressions are released at the end of the transaction, since a writer
- * open now may still be using them.
- */
-typedef struct CheckCacheEntry
-{
-	Oid			relid;
-	bool		stale;			/* invalidated since it was compiled */
-	MemoryContext cxt;
-	ExprState **exprs;			/* NULL until every check is compiled */
-} CheckCacheEntry;
-
-static HTAB *check_cache = NULL;
-
-/* Relcache invalidation: mark the table's compiled checks (or all) stale. */
-static void
-CheckCacheInvalidate(Datum arg, Oid relid)
-{
-	HASH_SEQ_STATUS status;
-	CheckCacheEntry *entry;
-
-	if (check_cache == NULL)
-		return;
-	if (OidIsValid(relid))
-	{
-		entry = hash_search(check_cache, &relid, HASH_FIND, NULL);
-		if (entry)
-			entry->stale = true;
-		return;
-	}
-	hash_seq_init(&status, check_cache);
-	while ((entry = hash_seq_search(&status)) != NULL)
-		entry->stale = true;
-}
-
-/*
- * Check a row about to be written against its table's constraints, as
- * ExecConstraints does, with the table's CHECK constraints compiled once
- * per backend: every one, NOT VALID ones included (they hold for new
- * rows), planned for evaluation, as ExecRelCheck would compile them.
- */
-void
-RowCheckConstraints(ResultRelInfo *rri, TupleTableSlot *slot, EState *estate)
-{
-	Relation	rel = rri->ri_RelationDesc;
-	TupleConstr *constr = rel->rd_att->constr;
-	Oid			relid = RelationGetRelid(rel);
-	CheckCacheEntry *entry;
-	bool		found;
-	MemoryContext old;
-
-	if (constr == NULL)
-		return;
-	if (constr->num_check == 0 || rri->ri_ConstraintExprs != NULL)
-	{
-		ExecConstraints(rri, slot, estate);
-		return;
-	}
-	if (check_cache == NULL)
-	{
-		HASHCTL		ctl;
-
-		memset(&ctl, 0, sizeof(ctl));
-		ctl.keysize = sizeof(Oid);
-		ctl.entrysize = sizeof(CheckCacheEntry);
-		ctl.hcxt = TopMemoryContext;
-		check_cache = hash_create("promo_draw compiled checks", 16, &ctl,
-								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-		CacheRegisterRelcacheCallback(CheckCacheInvalidate, (Datum) 0);
-	}
-	entry = hash_search(check_cache, &relid, HASH_ENTER, &found);
-	if (found && (entry->stale || entry->exprs == NULL))
-	{
-		/* in use, perhaps, by a writer of this transaction: free at its end */
-		MemoryContextSetParent(entry->cxt, TopTransactionContext);
-		found = false;
-	}
-	if (!found)
-	{
-		ExprState **exprs;
-
-		entry->stale = false;
-		entry->exprs = NULL;
-		entry->cxt = AllocSetContextCreate(TopMemoryContext,
-										   "promo_draw compiled checks",
-										   ALLOCSET_SMALL_SIZES);
-		old = MemoryContextSwitchTo(entry->cxt);
-		exprs = palloc0(sizeof(ExprState *) * constr->num_check);
-		for (int i = 0; i < constr->num_check; i++)
-		{
-			Expr	   *expr = stringToNode(constr->check[i].ccbin);
-
-			exprs[i] = ExecInitExpr(expression_planner(expr), NULL);
-		}
-		MemoryContextSwitchTo(old);
-		entry->exprs = exprs;
-	}
-	rri->ri_ConstraintExprs = entry->exprs;
-	ExecConstraints(rri, slot, estate);
-}
-
-/*
  * Open one of promo_draw's tables for keyed access: its primary key and the
  * slots, and for writing an executor state with its indexes open.
  * Everything lives in the current memory context and is released by
@@ -300,7 +195,6 @@ RowAccessOpen(const char *table, bool for_write)
 	RowAccess  *ra = palloc0(sizeof(RowAccess));
 	Oid			relid;
 	Oid			pkoid;
-	RangeTblEntry *rte;
 
 	relid = PromoTableOid(table);
 	ra->rel = table_open(relid, RowExclusiveLock);
@@ -312,34 +206,26 @@ RowAccessOpen(const char *table, bool for_write)
 	if (!for_write)
 		return ra;
 
-	ra->estate = CreateExecutorState();
-	rte = makeNode(RangeTblEntry);
-	rte->rtekind = RTE_RELATION;
-	rte->relid = relid;
-	rte->relkind = ra->rel->rd_rel->relkind;
-	rte->rellockmode = RowExclusiveLock;
-	ExecInitRangeTable(ra->estate, list_make1(rte));
-	ra->rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(ra->rri, ra->rel, 1, NULL, 0);
-	ExecOpenIndices(ra->rri, true);
-	ra->estate->es_output_cid = GetCurrentCommandId(true);
+	ra->write = TableWriteBegin(ra->rel, TABLE_WRITE_SPECULATIVE);
 	ra->arbiters = list_make1_oid(pkoid);
-	EvalPlanQualInit(&ra->epq, ra->estate, NULL, NIL, -1);
+	EvalPlanQualInit(&ra->epq, ra->write->estate, NULL, NIL, -1);
 	ra->next = table_slot_create(ra->rel, NULL);
 	return ra;
 }
 
-/* Release what RowAccessOpen took; relation locks stay until commit. */
+/*
+ * Release what RowAccessOpen took, after firing the AFTER row triggers of
+ * the rows written; relation locks stay until commit.
+ */
 void
 RowAccessClose(RowAccess *ra)
 {
 	ExecDropSingleTupleTableSlot(ra->found);
-	if (ra->estate)
+	if (ra->write)
 	{
 		EvalPlanQualEnd(&ra->epq);
 		ExecDropSingleTupleTableSlot(ra->next);
-		ExecCloseIndices(ra->rri);
-		FreeExecutorState(ra->estate);
+		TableWriteEnd(ra->write);
 	}
 	index_close(ra->pkindex, NoLock);
 	table_close(ra->rel, NoLock);
@@ -491,6 +377,13 @@ RowFind(RowAccess *ra, Datum *key, bool lock)
 			ra->has_key = false;
 	}
 
+	/*
+	 * A BEFORE UPDATE trigger reads the row as it is: it must not change
+	 * under it, so such a table's rows are always read locked.
+	 */
+	if (!lock && ra->write && TableWriteHasBeforeUpdate(ra->write))
+		lock = true;
+
 	/* a row this backend wrote itself is most likely where it left it */
 	if (!lock && WrittenFetch(ra))
 		return true;
@@ -547,14 +440,15 @@ RowTryUpdate(RowAccess *ra, bool wait)
 	TM_Result	result;
 	LockTupleMode lockmode;
 	bool		update_indexes;
+	List	   *recheck = NIL;
 
 	ExecStoreVirtualTuple(ra->next);
-	RowCheckConstraints(ra->rri, ra->next, ra->estate);
+	TableWriteBeforeUpdate(ra->write, &ra->epq, &ra->found->tts_tid, ra->next);
+	TableWriteCheck(ra->write, ra->next, true);
 
-	result = table_tuple_update(ra->rel, &ra->found->tts_tid, ra->next,
-								GetCurrentCommandId(true), GetLatestSnapshot(),
-								InvalidSnapshot, wait, &tmfd, &lockmode,
-								&update_indexes);
+	result = CompatTableTupleUpdate(ra->rel, &ra->found->tts_tid, ra->next,
+									GetCurrentCommandId(true), GetLatestSnapshot(),
+									wait, &tmfd, &lockmode, &update_indexes);
 	switch (result)
 	{
 		case TM_Ok:
@@ -574,13 +468,14 @@ RowTryUpdate(RowAccess *ra, bool wait)
 				 result, RelationGetRelationName(ra->rel));
 			break;
 	}
-	if (update_indexes && ra->rri->ri_NumIndices > 0)
-		list_free(ExecInsertIndexTuples(ra->rri, ra->next, ra->estate, true, false,
-										NULL, NIL));
+	if (update_indexes)
+		recheck = TableWriteIndexes(ra->write, ra->next, true, NULL, NIL);
+	TableWriteAfterUpdate(ra->write, &ra->found->tts_tid, ra->next, recheck);
+	list_free(recheck);
 	WrittenRemember(ra, &ra->next->tts_tid);
 
 	CommandCounterIncrement();
-	ra->estate->es_output_cid = GetCurrentCommandId(true);
+	ra->write->estate->es_output_cid = GetCurrentCommandId(true);
 	return ROW_UPDATED;
 }
 
@@ -606,21 +501,24 @@ RowInsert(RowAccess *ra)
 	List	   *recheck;
 
 	ExecStoreVirtualTuple(ra->next);
-	RowCheckConstraints(ra->rri, ra->next, ra->estate);
+	TableWriteBeforeInsert(ra->write, ra->next);
+	TableWriteCheck(ra->write, ra->next, false);
 
 	token = SpeculativeInsertionLockAcquire(xid);
-	table_tuple_insert_speculative(ra->rel, ra->next, ra->estate->es_output_cid, 0,
+	table_tuple_insert_speculative(ra->rel, ra->next, ra->write->estate->es_output_cid, 0,
 								   NULL, token);
-	recheck = ExecInsertIndexTuples(ra->rri, ra->next, ra->estate, false, true,
-									&conflict, ra->arbiters);
+	recheck = TableWriteIndexes(ra->write, ra->next, false, &conflict, ra->arbiters);
 	table_tuple_complete_speculative(ra->rel, ra->next, token, !conflict);
 	SpeculativeInsertionLockRelease(xid);
-	list_free(recheck);
 	if (!conflict)
+	{
+		TableWriteAfterInsert(ra->write, ra->next, recheck);
 		WrittenRemember(ra, &ra->next->tts_tid);
+	}
+	list_free(recheck);
 
 	CommandCounterIncrement();
-	ra->estate->es_output_cid = GetCurrentCommandId(true);
+	ra->write->estate->es_output_cid = GetCurrentCommandId(true);
 	return !conflict;
 }
 

@@ -13,6 +13,8 @@
 #include "executor/executor.h"
 #include "utils/rel.h"
 
+#include "table_write.h"
+
 /* Primary keys of up to two columns, the most promo_draw's tables have. */
 #define ROW_ACCESS_MAX_KEYS 2
 
@@ -20,8 +22,7 @@ typedef struct RowAccess
 {
 	Relation	rel;
 	Relation	pkindex;
-	EState	   *estate;
-	ResultRelInfo *rri;
+	struct TableWrite *write;	/* opened for writing: the executor's duties */
 	EPQState	epq;
 	List	   *arbiters;		/* the primary key, for speculative insertion */
 	TupleTableSlot *found;		/* the row found */
@@ -49,8 +50,6 @@ extern TupleTableSlot *RowStart(RowAccess *ra, bool from_found);
 extern bool RowUpdate(RowAccess *ra);
 extern RowUpdateResult RowTryUpdate(RowAccess *ra, bool wait);
 extern bool RowInsert(RowAccess *ra);
-extern void RowCheckConstraints(ResultRelInfo *rri, TupleTableSlot *slot,
-								EState *estate);
 extern bool RowExistsInIndex(const char *index, Datum *key, int nkeys);
 
 /* The value of a column of the row found, by attribute number. */
