@@ -24,6 +24,7 @@ OBJS = \
 	src/outbox.o \
 	src/sandbox.o \
 	src/eligibility.o \
+	src/digest.o \
 	src/seal.o \
 	src/sealed_order.o \
 	src/draw.o \

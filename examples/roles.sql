@@ -31,12 +31,13 @@ GRANT USAGE ON SCHEMA promo_draw TO promo_operator;
 GRANT EXECUTE ON FUNCTION
 	promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric, integer,
 	                       integer, boolean, integer[], numeric, bigint, text, text, regprocedure,
-	                       boolean, text),
+	                       boolean, text, timestamptz),
 	promo_draw.add_prize(bigint, text, numeric, integer, jsonb),
 	promo_draw.seal_draw(bigint),
 	promo_draw.set_beacon(bigint, bytea, text),
 	promo_draw.draw_among(text, bigint[], jsonb, text, boolean, bigint[], integer, text, text,
-	                      regprocedure),
+	                      regprocedure, timestamptz),
+	promo_draw.entry_ref(bigint, bigint),
 	promo_draw.run_draw(bigint),
 	promo_draw.run_due_draws(),
 	promo_draw.cancel_draw(bigint, text),
@@ -58,6 +59,8 @@ TO promo_operator;
 -- them without their last 12 characters.
 CREATE ROLE promo_reporting NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO promo_reporting;
+GRANT EXECUTE ON FUNCTION promo_draw.draw_record(bigint), promo_draw.draw_record_rows(bigint)
+TO promo_reporting;
 GRANT SELECT ON
 	promo_draw.prize, promo_draw.result, promo_draw.notification, promo_draw.partition_mark,
 	promo_draw.draw_summary, promo_draw.customer_result,
@@ -73,7 +76,8 @@ GRANT SELECT (draw_id, name, opens_at, closes_at, draw_at, status, partitions,
               participants,
               tickets_total, cancelled_at, cancel_reason, failed_runs, last_error,
               last_error_at, sealed, beacon_source, entry_digest, sealed_at, beacon,
-              beacon_reference, beacon_at)
+              beacon_reference, beacon_at, beacon_due_at, seal_committed_at, prize_digest,
+              digest_version)
 	ON promo_draw.draw TO promo_reporting;
-GRANT SELECT (draw_id, customer_id, tickets, stake, stake_tickets, opted_in)
+GRANT SELECT (draw_id, customer_id, tickets, stake, stake_tickets, opted_in, entry_ref)
 	ON promo_draw.entry TO promo_reporting;

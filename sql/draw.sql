@@ -37,12 +37,17 @@ SELECT create_draw('Spring draw', '2100-01-01', opens_at => '2000-01-01',
                    partitions => 3, milestones => '{10,1,10,5}') AS d1 \gset
 SELECT name, status, draw_at = closes_at AS draw_at_is_closes_at, partitions,
        milestones, length(seed) AS seed_bytes, seed_hash = sha256(seed) AS seed_committed,
+       length(ref_key) AS ref_key_bytes, ref_key <> seed AS ref_key_is_its_own,
        created_by = current_user::regrole AS created_by_me
-FROM draw WHERE draw_id = :d1;
+FROM draw JOIN draw_secret USING (draw_id) WHERE draw_id = :d1;
+-- the secrets are in a table of their own: the draw's row carries none
+SELECT attname FROM pg_attribute
+WHERE attrelid = 'promo_draw.draw'::regclass AND attnum > 0 AND NOT attisdropped
+  AND attname IN ('seed', 'ref_key');
 SELECT partition, last_offset, closed_at FROM partition_mark WHERE draw_id = :d1 ORDER BY 1;
 -- two draws never share a seed
 SELECT create_draw('Other draw', '2100-01-01') AS d_other \gset
-SELECT count(DISTINCT seed) AS distinct_seeds FROM draw;
+SELECT count(DISTINCT seed) AS distinct_seeds, count(DISTINCT ref_key) AS distinct_ref_keys FROM draw_secret;
 
 --
 -- add_prize
@@ -93,7 +98,9 @@ SELECT cardinality(best) AS kept,
                FROM (SELECT ticket FROM tickets_of(:d2, 7) LIMIT 3) t) AS best_three_of_many
 FROM entry WHERE draw_id = :d2 AND customer_id = 7;
 -- milestones 1, 4 and 10, one message each, with the count that crossed it
-SELECT kind, payload FROM notification WHERE draw_id = :d2 ORDER BY notification_id;
+SELECT kind, payload - 'entry_ref' AS payload,
+       payload->>'entry_ref' = entry_ref(draw_id, customer_id)::text AS names_the_entry
+FROM notification WHERE draw_id = :d2 ORDER BY notification_id;
 -- an entry's size does not grow with its tickets
 SELECT award_tickets(:d2, 8, 6) AS customer_8;
 SELECT e.customer_id, e.tickets, pg_column_size(e.*) AS row_bytes
@@ -158,7 +165,9 @@ SELECT close_partition(:d4, 0);
 -- by hand: the three best customers take Car, Phone, Phone; the other two
 -- get the lose message at the place of their best ticket
 SELECT * FROM run_draw(:d4);
-SELECT customer_id, kind, payload FROM notification WHERE draw_id = :d4 ORDER BY notification_id;
+SELECT customer_id, kind, payload - 'entry_ref' AS payload,
+       payload->>'entry_ref' = entry_ref(draw_id, customer_id)::text AS names_the_entry
+FROM notification WHERE draw_id = :d4 ORDER BY notification_id;
 SELECT status, participants, tickets_total, drawn_at IS NOT NULL AS drawn_at_set
 FROM draw WHERE draw_id = :d4;
 
@@ -205,11 +214,12 @@ SELECT e.customer_id,
        e.best = (SELECT array_agg(t.ticket ORDER BY t.ticket DESC)
                  FROM (SELECT ticket FROM tickets_of(:d_batch, e.customer_id) LIMIT 1) t) AS committed_best
 FROM entry e WHERE e.draw_id = :d_batch ORDER BY 1;
-SELECT customer_id, payload FROM notification WHERE draw_id = :d_batch ORDER BY notification_id;
+SELECT customer_id, payload - 'entry_ref' AS payload FROM notification WHERE draw_id = :d_batch ORDER BY notification_id;
 -- the same messages as the single calls (a batch writes them customer by customer)
-SELECT (SELECT array_agg(customer_id || ':' || payload::text ORDER BY customer_id, notification_id)
+-- (but for the entry references: the draws are two)
+SELECT (SELECT array_agg(customer_id || ':' || (payload - 'entry_ref')::text ORDER BY customer_id, notification_id)
         FROM notification WHERE draw_id = :d_single)
-     = (SELECT array_agg(customer_id || ':' || payload::text ORDER BY customer_id, notification_id)
+     = (SELECT array_agg(customer_id || ':' || (payload - 'entry_ref')::text ORDER BY customer_id, notification_id)
         FROM notification WHERE draw_id = :d_batch) AS same_messages_as_single_calls;
 -- counts NULL: one ticket each; an empty batch issues nothing
 SELECT award_tickets(:d_batch, ARRAY[10, 11]::bigint[]) AS one_each,

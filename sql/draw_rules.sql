@@ -208,7 +208,8 @@ CREATE ROLE regress_draw_maker NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO regress_draw_maker;
 GRANT EXECUTE ON FUNCTION
 	promo_draw.create_draw(text, timestamptz, timestamptz, timestamptz, numeric, integer,
-	                       integer, boolean, integer[], numeric, bigint, text, text, regprocedure, boolean, text),
+	                       integer, boolean, integer[], numeric, bigint, text, text, regprocedure, boolean, text,
+	                       timestamptz),
 	promo_draw.add_prize(bigint, text, numeric, integer, jsonb)
 TO regress_draw_maker;
 CREATE TABLE promo_test.rule_secret (customer_id bigint);

@@ -76,21 +76,43 @@ ROLLBACK;
 
 -- an entry added after the draw
 BEGIN;
-INSERT INTO entry (draw_id, customer_id, tickets, best)
+INSERT INTO entry (draw_id, customer_id, tickets, best, entry_ref)
 SELECT :d, 9999, 1, ARRAY[encode(substr(hmac(int8send(:d::bigint) || int8send(9999::bigint)
-                                                  || int8send(1::bigint), seed, 'sha256'), 1, 16), 'hex')::uuid]
-FROM draw WHERE draw_id = :d;
+                                                  || int8send(1::bigint), seed, 'sha256'), 1, 16), 'hex')::uuid],
+       entry_ref(:d, 9999)
+FROM draw_secret WHERE draw_id = :d;
 SELECT * FROM pg_temp.failing(:d);
 ROLLBACK;
 
--- the prize table changed: quantities, and the order of value
+-- the prize table is final once the draw is ready: the first prize cannot
+-- become a keychain, nor lose value, nor disappear, even for the owner
+SELECT * FROM error_of(format($$UPDATE promo_draw.prize SET name = 'Keychain', payload = '{"sku": "keychain"}'
+                                WHERE draw_id = %s AND name = 'Car'$$, :d));
+SELECT * FROM error_of(format($$UPDATE promo_draw.prize SET value = 600 WHERE draw_id = %s AND name = 'Car'$$, :d));
+SELECT * FROM error_of(format($$DELETE FROM promo_draw.prize WHERE draw_id = %s AND name = 'Mug'$$, :d));
+SELECT * FROM error_of('TRUNCATE promo_draw.prize CASCADE');
+-- and a change made with the trigger disabled (a superuser can) is caught:
+-- a swap that keeps the order of value passes every other check, but not
+-- the prize digest stored when the draw became ready
 BEGIN;
-UPDATE prize SET quantity = quantity + 1 WHERE draw_id = :d AND name = 'Phone';
+ALTER TABLE prize DISABLE TRIGGER prize_frozen;
+UPDATE prize SET name = 'Keychain', payload = '{"sku": "keychain"}' WHERE draw_id = :d AND name = 'Car';
 SELECT * FROM pg_temp.failing(:d);
 ROLLBACK;
 BEGIN;
-UPDATE prize SET value = 1 WHERE draw_id = :d AND name = 'Car';
+ALTER TABLE prize DISABLE TRIGGER prize_frozen;
+UPDATE prize SET value = 600 WHERE draw_id = :d AND name = 'Car';
 SELECT * FROM pg_temp.failing(:d);
+ROLLBACK;
+BEGIN;
+ALTER TABLE prize DISABLE TRIGGER prize_frozen;
+UPDATE prize SET quantity = quantity + 1 WHERE draw_id = :d AND name = 'Phone';
+SELECT * FROM pg_temp.failing(:d);
+ROLLBACK;
+-- a prize added behind add_prize's back (INSERT stays open, for pg_restore)
+BEGIN;
+INSERT INTO prize (draw_id, name, value, quantity) VALUES (:d, 'Extra', 1, 1);
+SELECT check_name FROM pg_temp.failing(:d);
 ROLLBACK;
 
 -- DELETE on notification passes a draw's outcome messages by: they are its results
@@ -116,7 +138,7 @@ ROLLBACK;
 
 -- the seed swapped
 BEGIN;
-UPDATE draw SET seed = sha256('another seed') WHERE draw_id = :d;
+UPDATE draw_secret SET seed = sha256('another seed') WHERE draw_id = :d;
 SELECT * FROM pg_temp.failing(:d);
 ROLLBACK;
 

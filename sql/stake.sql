@@ -48,7 +48,9 @@ SELECT * FROM error_of(format($$SELECT record_stake(%s, 1, 5)$$, :pushed));
 --
 SELECT record_stake(:d, 1, 7) AS first, record_stake(:d, 1, 7) AS second,
        record_stake(:d, 1, 25) AS third;
-SELECT * FROM ticket_progress(:d, 1);
+SELECT tickets, stake, stake_to_next_ticket, opted_in,
+       entry_ref = (SELECT e.entry_ref FROM entry e WHERE e.draw_id = :d AND e.customer_id = 1) AS entry_ref_is_the_entrys
+FROM ticket_progress(:d, 1);
 -- thirty bets of 0.1 against a stake per ticket of 0.3 give exactly ten
 SELECT create_draw('Exact', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
                    stake_per_ticket => 0.3, milestones => '{}') AS exact \gset
@@ -86,7 +88,9 @@ SELECT last_offset FROM partition_mark WHERE draw_id = :d AND partition = 0;
 --
 -- milestones: one message each, never repeated by a re-delivered bet
 --
-SELECT customer_id, payload FROM notification
+SELECT customer_id, payload - 'entry_ref' AS payload,
+       payload->>'entry_ref' = entry_ref(draw_id, customer_id)::text AS names_the_entry
+FROM notification
 WHERE draw_id = :d AND kind = 'milestone' ORDER BY notification_id;
 
 --
@@ -97,7 +101,7 @@ SELECT create_draw('Capped stakes', '2100-01-01', opens_at => '2000-01-01', part
                    milestones => '{}') AS capped \gset
 SELECT record_stake(:capped, 1, 25) AS two, record_stake(:capped, 1, 25) AS one_more,
        record_stake(:capped, 1, 25) AS none;
-SELECT * FROM ticket_progress(:capped, 1);
+SELECT tickets, stake, stake_to_next_ticket, opted_in FROM ticket_progress(:capped, 1);
 -- pushed tickets count against the cap too
 SELECT award_tickets(:capped, 2, 2) AS pushed, record_stake(:capped, 2, 100) AS from_stake;
 SELECT tickets, stake_tickets FROM entry WHERE draw_id = :capped AND customer_id = 2;
@@ -132,8 +136,10 @@ FROM entry WHERE draw_id = :rb AND customer_id = 2;
 --
 -- ticket_progress: a customer with no activity, a draw without a stake rule
 --
-SELECT * FROM ticket_progress(:d, 999);
-SELECT * FROM ticket_progress(:pushed, 1);
+-- (a customer without an entry is told the reference their entry will have)
+SELECT tickets, stake, stake_to_next_ticket, opted_in, entry_ref = entry_ref(:d, 999) AS entry_ref_to_come
+FROM ticket_progress(:d, 999);
+SELECT tickets, stake, stake_to_next_ticket, opted_in FROM ticket_progress(:pushed, 1);
 SELECT * FROM error_of($$SELECT * FROM ticket_progress(-1, 1)$$);
 SELECT * FROM error_of($$SELECT * FROM ticket_progress(NULL, 1)$$);
 

@@ -86,7 +86,7 @@ CREATE TRIGGER stamp BEFORE INSERT ON promo_draw.outbox
 	FOR EACH ROW EXECUTE FUNCTION promo_test.stamp_message();
 SELECT create_draw('stamped', '2100-01-01', opens_at => '2000-01-01') AS s \gset
 SELECT award_tickets(:s, 1, 1);
-SELECT kind, payload FROM outbox WHERE draw_id = :s;
+SELECT kind, payload - 'entry_ref' AS payload FROM outbox WHERE draw_id = :s;
 -- but not skip it: the call would report work it did not record
 CREATE OR REPLACE FUNCTION promo_test.stamp_message() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

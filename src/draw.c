@@ -50,6 +50,7 @@
 #include "utils/uuid.h"
 
 #include "bulk_insert.h"
+#include "digest.h"
 #include "draw.h"
 #include "outbox.h"
 #include "promo_draw.h"
@@ -60,10 +61,11 @@
 #define RUN_DRAW_COLS 6
 
 /*
- * promo_draw.result, column by column: from 0.3.0 with notification_id and
- * delivered_at, before with the first six only
+ * promo_draw.result, column by column: from 0.4.0 with entry_ref, from
+ * 0.3.0 with notification_id and delivered_at, before with the first six
  */
-#define RESULT_COLS 8
+#define RESULT_COLS 9
+#define RESULT_COLS_0_3 8
 #define RESULT_COLS_LEGACY 6
 
 /* tickets fetched from the entries at a time */
@@ -86,6 +88,7 @@ typedef struct CustomerMark
 	char		eligible;		/* '?' not asked, 'y' or 'n' */
 	int64		pending_place;	/* best ticket ignored as a repeat: 0 if none */
 	pg_uuid_t	pending_ticket;
+	pg_uuid_t	ref;			/* the entry's reference (tables of 0.4.0) */
 } CustomerMark;
 
 /* Everything one run of a draw carries along. */
@@ -109,12 +112,25 @@ typedef struct DrawRun
 	int64		participants;
 	Numeric		tickets_total;
 	int64		nresults;
+	bool		by_ref;			/* tables of 0.4.0: entries have references */
+	int			result_cols;
+	Digest		entries_digest; /* a seeded draw's, as its entries are read */
+	uint8		entry_digest[DRAW_DIGEST_LEN];
 } DrawRun;
 
+/* before 0.4.0: the entries in any order */
 static SqlPlan entries_plan = {
-	"SELECT customer_id, tickets, best FROM promo_draw.entry "
+	"SELECT customer_id, tickets, best, NULL::pg_catalog.uuid FROM promo_draw.entry "
 	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND tickets OPERATOR(pg_catalog.>) 0 "
 	"AND (opted_in OR NOT $2)",
+	2, {INT8OID, BOOLOID}
+};
+
+/* from 0.4.0: by reference, the order of the seeded draw's digest */
+static SqlPlan entries_by_ref_plan = {
+	"SELECT customer_id, tickets, best, entry_ref FROM promo_draw.entry "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND tickets OPERATOR(pg_catalog.>) 0 "
+	"AND (opted_in OR NOT $2) ORDER BY entry_ref",
 	2, {INT8OID, BOOLOID}
 };
 
@@ -135,6 +151,17 @@ static SqlPlan mark_drawn_plan = {
 	"WHERE draw_id OPERATOR(pg_catalog.=) $1 "
 	"AND (status OPERATOR(pg_catalog.=) 'open' OR status OPERATOR(pg_catalog.=) 'sealed')",
 	3, {INT8OID, INT8OID, NUMERICOID}
+};
+
+/* from 0.4.0: with the digests */
+static SqlPlan mark_drawn_digested_plan = {
+	"UPDATE promo_draw.draw SET status = 'drawn', drawn_at = pg_catalog.now(), "
+	"participants = $2, tickets_total = $3, "
+	"entry_digest = COALESCE(entry_digest, $4), "
+	"digest_version = COALESCE(digest_version, 2) "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 "
+	"AND (status OPERATOR(pg_catalog.=) 'open' OR status OPERATOR(pg_catalog.=) 'sealed')",
+	4, {INT8OID, INT8OID, NUMERICOID, BYTEAOID}
 };
 
 static SqlPlan outcome_delivery_plan = {
@@ -181,29 +208,54 @@ static SqlPlan cancel_plan = {
 	2, {INT8OID, TEXTOID}
 };
 
-/* The tuple the tickets are sorted as: ticket, customer, rank in their list. */
+/*
+ * The tuple the tickets are sorted as: ticket, the entry's reference (NULL
+ * before 0.4.0), customer, rank in their list.
+ */
 static TupleDesc
 TicketSortDesc(void)
 {
-	TupleDesc	desc = CreateTemplateTupleDesc(3);
+	TupleDesc	desc = CreateTemplateTupleDesc(4);
 
 	TupleDescInitEntry(desc, 1, "ticket", UUIDOID, -1, 0);
-	TupleDescInitEntry(desc, 2, "customer_id", INT8OID, -1, 0);
-	TupleDescInitEntry(desc, 3, "rank", INT4OID, -1, 0);
+	TupleDescInitEntry(desc, 2, "ref", UUIDOID, -1, 0);
+	TupleDescInitEntry(desc, 3, "customer_id", INT8OID, -1, 0);
+	TupleDescInitEntry(desc, 4, "rank", INT4OID, -1, 0);
 	return desc;
 }
 
 /*
+ * Start the digest of a seeded draw's entries (doc/record-format.md): its
+ * rules and prizes; the entries follow as they are read, by reference.
+ */
+static void
+SeededDigestStart(DrawRun *run)
+{
+	DrawState  *draw = run->draw;
+	Digest	   *d = &run->entries_digest;
+
+	DigestStart(d, DIGEST_SEEDED_V2);
+	DigestInt8(d, draw->draw_id);
+	DigestBytes(d, draw->seed_hash, DRAW_DIGEST_LEN);
+	DigestInt8(d, draw->max_wins);
+	DigestText(d, draw->default_prize);
+	DigestText(d, draw->lose_message);
+	DigestText(d, OidIsValid(draw->eligibility) ? draw->eligibility_identity : NULL);
+	DigestPrizes(d, run->prizes, run->nprizes, true);
+}
+
+/*
  * Put every participant's best tickets into a sort, best ticket first, ties
- * (repeated values) broken by customer.  Counts participants and tickets.
+ * (repeated values) broken by reference (from 0.4.0), then customer.
+ * Counts participants and tickets, and digests a seeded draw's entries.
  */
 static Tuplesortstate *
 SortTickets(DrawRun *run, TupleDesc sortdesc)
 {
-	AttrNumber	keys[2] = {1, 2};
-	Oid			ops[2];
-	Oid			collations[2] = {InvalidOid, InvalidOid};
-	bool		nulls_first[2] = {false, false};
+	AttrNumber	keys[3] = {1, 2, 3};
+	Oid			ops[3];
+	Oid			collations[3] = {InvalidOid, InvalidOid, InvalidOid};
+	bool		nulls_first[3] = {false, false, false};
 	Tuplesortstate *sort;
 	TupleTableSlot *slot = MakeSingleTupleTableSlot(sortdesc, &TTSOpsVirtual);
 	Datum		args[2];
@@ -213,14 +265,17 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 												   ALLOCSET_DEFAULT_SIZES);
 
 	ops[0] = lookup_type_cache(UUIDOID, TYPECACHE_GT_OPR)->gt_opr;
-	ops[1] = lookup_type_cache(INT8OID, TYPECACHE_LT_OPR)->lt_opr;
-	sort = tuplesort_begin_heap(sortdesc, 2, keys, ops, collations, nulls_first,
+	ops[1] = lookup_type_cache(UUIDOID, TYPECACHE_LT_OPR)->lt_opr;
+	ops[2] = lookup_type_cache(INT8OID, TYPECACHE_LT_OPR)->lt_opr;
+	sort = tuplesort_begin_heap(sortdesc, 3, keys, ops, collations, nulls_first,
 								run->sort_mem, NULL, TUPLESORT_NONE);
 
 	/* read the entries under a fresh snapshot: we hold the barrier */
 	args[0] = Int64GetDatum(run->draw->draw_id);
 	args[1] = BoolGetDatum(run->draw->requires_opt_in);
-	portal = SqlCursorLatest(&entries_plan, args, NULL);
+	portal = SqlCursorLatest(run->by_ref ? &entries_by_ref_plan : &entries_plan, args, NULL);
+	if (run->by_ref)
+		SeededDigestStart(run);
 
 	run->tickets_total = int64_to_numeric(0);
 	for (;;)
@@ -240,20 +295,31 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 			int64		customer_id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
 			int64		tickets = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
 			ArrayType  *best = DatumGetArrayTypeP(SPI_getbinval(tup, desc, 3, &isnull));
+			Datum		ref = SPI_getbinval(tup, desc, 4, &isnull);
 			int			n = ArrayGetNItems(ARR_NDIM(best), ARR_DIMS(best));
 			pg_uuid_t  *list = (pg_uuid_t *) ARR_DATA_PTR(best);
 
-			if (ARR_HASNULL(best) || n > run->draw->max_wins || n == 0)
+			if (ARR_HASNULL(best) || n > run->draw->max_wins || n == 0 ||
+				(run->by_ref && isnull))
 				elog(ERROR, "entry of customer %lld in draw %lld holds %d best tickets for %lld tickets",
 					 (long long) customer_id, (long long) run->draw->draw_id, n,
 					 (long long) tickets);
+			if (run->by_ref)
+			{
+				DigestBytes(&run->entries_digest, DatumGetUUIDP(ref)->data, UUID_LEN);
+				DigestInt8(&run->entries_digest, tickets);
+				DigestInt8(&run->entries_digest, n);
+				DigestBytes(&run->entries_digest, list, n * UUID_LEN);
+			}
 			for (int r = 0; r < n; r++)
 			{
 				ExecClearTuple(slot);
+				memset(slot->tts_isnull, 0, 4 * sizeof(bool));
 				slot->tts_values[0] = UUIDPGetDatum(&list[r]);
-				slot->tts_values[1] = Int64GetDatum(customer_id);
-				slot->tts_values[2] = Int32GetDatum(r + 1);
-				memset(slot->tts_isnull, 0, 3 * sizeof(bool));
+				slot->tts_values[1] = ref;
+				slot->tts_isnull[1] = !run->by_ref;
+				slot->tts_values[2] = Int64GetDatum(customer_id);
+				slot->tts_values[3] = Int32GetDatum(r + 1);
 				ExecStoreVirtualTuple(slot);
 				tuplesort_puttupleslot(sort, slot);
 			}
@@ -273,6 +339,8 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 	SPI_cursor_close(portal);
 	ExecDropSingleTupleTableSlot(slot);
 	MemoryContextDelete(batchcxt);
+	if (run->by_ref)
+		DigestFinish(&run->entries_digest, run->entry_digest);
 
 	tuplesort_performsort(sort);
 	return sort;
@@ -284,8 +352,8 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
  * before 0.3.0 the message is a separate row in the outbox.
  */
 static void
-EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
-		   Prize *prize, const char *outcome)
+EmitResult(DrawRun *run, int64 place, int64 customer_id, const pg_uuid_t *ref,
+		   pg_uuid_t *ticket, Prize *prize, const char *outcome)
 {
 	MemoryContext old = MemoryContextSwitchTo(run->rowcxt);
 	Datum		values[RESULT_COLS];
@@ -310,6 +378,8 @@ EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
 		run->nmessages++;
 	}
 	nulls[7] = true;			/* delivered_at */
+	values[8] = ref ? UUIDPGetDatum(ref) : (Datum) 0;	/* from 0.4.0 */
+	nulls[8] = (ref == NULL);
 	BulkInsertRow(run->results, values, nulls);
 
 	/* run_draw's output row */
@@ -362,14 +432,15 @@ EmitResult(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket,
  * spins); the lose message is not, and goes to everyone.
  */
 static void
-EmitConsolation(DrawRun *run, int64 place, int64 customer_id, pg_uuid_t *ticket)
+EmitConsolation(DrawRun *run, int64 place, int64 customer_id, const pg_uuid_t *ref,
+				pg_uuid_t *ticket)
 {
 	if (run->draw->default_prize == NULL)
-		EmitResult(run, place, customer_id, ticket, NULL, "lost");
+		EmitResult(run, place, customer_id, ref, ticket, NULL, "lost");
 	else if (OidIsValid(run->draw->eligibility) && !EligibilityAsk(run->eligibility, customer_id))
-		EmitResult(run, place, customer_id, ticket, NULL, "ineligible");
+		EmitResult(run, place, customer_id, ref, ticket, NULL, "ineligible");
 	else
-		EmitResult(run, place, customer_id, ticket, NULL, "default");
+		EmitResult(run, place, customer_id, ref, ticket, NULL, "default");
 }
 
 /* Find or add what the draw knows of a customer. */
@@ -390,7 +461,7 @@ MarkCustomer(DrawRun *run, int64 customer_id)
 
 /* The next ticket of a draw, best first: false after the last. */
 typedef bool (*NextTicket) (void *source, pg_uuid_t *ticket, int64 *customer_id,
-							int32 *rank);
+							int32 *rank, pg_uuid_t *ref);
 
 /* The tickets of a seeded draw, as SortTickets sorted them. */
 typedef struct SortedTickets
@@ -401,16 +472,23 @@ typedef struct SortedTickets
 
 /* NextTicket for a seeded draw. */
 static bool
-NextSortedTicket(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
+NextSortedTicket(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank,
+				 pg_uuid_t *ref)
 {
 	SortedTickets *st = (SortedTickets *) source;
 	bool		isnull;
+	Datum		d;
 
 	if (!tuplesort_gettupleslot(st->sort, true, false, st->slot, NULL))
 		return false;
 	*ticket = *DatumGetUUIDP(slot_getattr(st->slot, 1, &isnull));
-	*customer_id = DatumGetInt64(slot_getattr(st->slot, 2, &isnull));
-	*rank = DatumGetInt32(slot_getattr(st->slot, 3, &isnull));
+	d = slot_getattr(st->slot, 2, &isnull);
+	if (isnull)
+		memset(ref, 0, sizeof(pg_uuid_t));
+	else
+		*ref = *DatumGetUUIDP(d);
+	*customer_id = DatumGetInt64(slot_getattr(st->slot, 3, &isnull));
+	*rank = DatumGetInt32(slot_getattr(st->slot, 4, &isnull));
 	return true;
 }
 
@@ -429,13 +507,15 @@ WalkTickets(DrawRun *run, NextTicket next, void *source, bool repeats)
 	HASH_SEQ_STATUS seq;
 	CustomerMark *mark;
 	pg_uuid_t	ticket;
+	pg_uuid_t	ref_buf;
+	const pg_uuid_t *ref = run->by_ref ? &ref_buf : NULL;
 	int64		customer_id;
 	int32		rank;
 
 	while (run->next_prize < run->nprizes && run->prizes[run->next_prize].remaining <= 0)
 		run->next_prize++;
 
-	while (next(source, &ticket, &customer_id, &rank))
+	while (next(source, &ticket, &customer_id, &rank, &ref_buf))
 	{
 		bool		repeat = repeats && have_previous && TicketCmp(&ticket, &previous) == 0;
 		Prize	   *prize;
@@ -450,7 +530,7 @@ WalkTickets(DrawRun *run, NextTicket next, void *source, bool repeats)
 		{
 			/* no prizes left: consolation at the customer's best ticket */
 			if (rank == 1)
-				EmitConsolation(run, place, customer_id, &ticket);
+				EmitConsolation(run, place, customer_id, ref, &ticket);
 			continue;
 		}
 
@@ -462,6 +542,7 @@ WalkTickets(DrawRun *run, NextTicket next, void *source, bool repeats)
 			{
 				mark->pending_place = place;
 				mark->pending_ticket = ticket;
+				mark->ref = ref_buf;
 			}
 			continue;
 		}
@@ -472,13 +553,13 @@ WalkTickets(DrawRun *run, NextTicket next, void *source, bool repeats)
 			mark->eligible = EligibilityAsk(run->eligibility, customer_id) ? 'y' : 'n';
 			if (mark->eligible == 'n')
 			{
-				EmitResult(run, place, customer_id, &ticket, NULL, "ineligible");
+				EmitResult(run, place, customer_id, ref, &ticket, NULL, "ineligible");
 				continue;
 			}
 		}
 
 		prize = &run->prizes[run->next_prize];
-		EmitResult(run, place, customer_id, &ticket, prize, "won");
+		EmitResult(run, place, customer_id, ref, &ticket, prize, "won");
 		mark->wins++;
 		if (--prize->remaining == 0)
 		{
@@ -500,7 +581,7 @@ WalkTickets(DrawRun *run, NextTicket next, void *source, bool repeats)
 	{
 		if (mark->pending_place > 0 && mark->wins == 0 && mark->eligible != 'n')
 			EmitConsolation(run, mark->pending_place, mark->customer_id,
-							&mark->pending_ticket);
+							run->by_ref ? &mark->ref : NULL, &mark->pending_ticket);
 	}
 }
 
@@ -551,7 +632,7 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	SortedTickets sorted = {NULL, NULL};
 	SealedSort *sealed = NULL;
 	HASHCTL		ctl;
-	Datum		args[3];
+	Datum		args[4];
 	StringInfoData note;
 
 	memset(&run, 0, sizeof(run));
@@ -587,6 +668,10 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	if (OidIsValid(run.draw->eligibility))
 		run.eligibility = EligibilityPrepare(run.draw);
 	run.prizes = LoadPrizes(draw_id, &run.nprizes);
+	/* tables of 0.4.0: references, digests; not for draws sealed before */
+	run.by_ref = run.draw->has_prize_digest_column &&
+		(!run.draw->sealed || run.draw->digest_version == 2);
+	run.result_cols = run.draw->has_prize_digest_column ? RESULT_COLS : RESULT_COLS_0_3;
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(int64);
@@ -620,7 +705,7 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 
 	if (OutcomesInResults())
 	{
-		run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS, 0);
+		run.results = BulkInsertOpen(PromoTableOid("result"), run.result_cols, 0);
 		run.message_seq = OutboxSequence();
 	}
 	else
@@ -654,7 +739,20 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	args[0] = Int64GetDatum(draw_id);
 	args[1] = Int64GetDatum(run.participants);
 	args[2] = NumericGetDatum(run.tickets_total);
-	if (SqlRunLatest(&mark_drawn_plan, args, NULL, 0) != 1)
+	if (run.draw->has_prize_digest_column)
+	{
+		bytea	   *digest = palloc(VARHDRSZ + DRAW_DIGEST_LEN);
+
+		/* a draw ready by the clock gets its prize digest now */
+		StorePrizeDigest(run.draw);
+		SET_VARSIZE(digest, VARHDRSZ + DRAW_DIGEST_LEN);
+		memcpy(VARDATA(digest), run.draw->sealed ? run.draw->entry_digest : run.entry_digest,
+			   DRAW_DIGEST_LEN);
+		args[3] = PointerGetDatum(digest);
+		if (SqlRunLatest(&mark_drawn_digested_plan, args, NULL, 0) != 1)
+			elog(ERROR, "draw %lld changed while it was being drawn", (long long) draw_id);
+	}
+	else if (SqlRunLatest(&mark_drawn_plan, args, NULL, 0) != 1)
 		elog(ERROR, "draw %lld changed while it was being drawn", (long long) draw_id);
 
 	initStringInfo(&note);
@@ -828,8 +926,10 @@ run_due_draws(PG_FUNCTION_ARGS)
 /*
  * cancel_draw(draw_id, reason): cancel a draw that has not been drawn.  It
  * takes no more tickets and will never be drawn; its seed stays secret.  A
- * sealed draw can be cancelled until its beacon is set, not after: its
- * outcome is then known.  Cancelling twice is harmless.
+ * sealed draw can be cancelled until its beacon is due (or, sealed before
+ * 0.4.0, set), not after: its outcome is then known, and a cancellation
+ * would let the operator throw away an outcome it dislikes.  A draw whose
+ * seal came too late can only be cancelled.  Cancelling twice is harmless.
  */
 PG_FUNCTION_INFO_V1(cancel_draw);
 Datum
@@ -847,6 +947,14 @@ cancel_draw(PG_FUNCTION_ARGS)
 	draw = LockDraw(draw_id, LOCK_DRAW_RUNNER | LOCK_DRAW_BARRIER | LOCK_DRAW_ROW);
 	if (draw->status == DRAW_DRAWN)
 		CheckDrawNotFinished(draw);
+	if (draw->status == DRAW_SEALED && draw->has_beacon_due &&
+		GetCurrentTimestamp() >= draw->beacon_due_at)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_BEACON),
+				 errmsg("draw %lld cannot be cancelled: its beacon is due", (long long) draw_id),
+				 errdetail("Its outcome is fixed by its sealed entries and the beacon value due at %s (%s); it must be drawn.",
+						   timestamptz_to_str(draw->beacon_due_at), draw->beacon_source),
+				 errhint("set_beacon() takes that value; run_draw() draws it.")));
 	if (draw->beacon != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_PD_BEACON),

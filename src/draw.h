@@ -57,13 +57,24 @@ typedef struct DrawState
 	Oid			created_by;		/* eligibility runs with this role's rights */
 	char	   *default_prize;	/* NULL: customers who win nothing get lost */
 	char	   *lose_message;
+	TimestampTz created_at;
 	uint8		seed[DRAW_SEED_LEN];	/* zeros for a sealed draw */
+	uint8		seed_hash[DRAW_DIGEST_LEN];	/* sha256(seed): zeros when sealed */
+	bool		has_ref_key;	/* entries get references (from 0.4.0) */
+	uint8		ref_key[DRAW_SEED_LEN];	/* the key of the entry references */
 	bool		sealed;			/* a sealed draw (no seed) */
 	char	   *beacon_source;
 	bool		has_digest;		/* sealed: entry_digest is set */
 	uint8		entry_digest[DRAW_DIGEST_LEN];
 	TimestampTz sealed_at;
 	bytea	   *beacon;			/* NULL until set_beacon() */
+	bool		has_beacon_due; /* sealed from 0.4.0: beacon_due_at is set */
+	TimestampTz beacon_due_at;
+	int			digest_version; /* of entry_digest: 1, 2, or 0 if none */
+	bool		has_prize_digest_column;	/* tables of 0.4.0: digests,
+												 * references */
+	bool		has_prize_digest;
+	uint8		prize_digest[DRAW_DIGEST_LEN];
 } DrawState;
 
 /* A row of the prize table, with the units not yet given out. */
@@ -106,14 +117,18 @@ extern void ReportPartitionClosed(DrawState *draw, int32 partition,
 								  TimestampTz closed_at);
 
 /* seal.c: the seal of a sealed draw and its entry digest */
-typedef void (*SealedEntryFn) (void *arg, int64 customer_id, int64 tickets);
+typedef void (*SealedEntryFn) (void *arg, int64 customer_id, int64 tickets,
+							   const pg_uuid_t *ref);
 
 extern void SealDraw(DrawState *draw, uint8 *digest);
 extern void CheckDrawSealed(DrawState *draw);
 extern void CheckSealedDrawable(DrawState *draw);
 extern void ScanSealedEntries(DrawState *draw, Prize *prizes, int nprizes,
 							  SealedEntryFn fn, void *arg, uint8 *digest);
-extern TimestampTz RecordSeal(int64 draw_id, bytea *digest);
+extern TimestampTz RecordSeal(DrawState *draw, bytea *digest, int version);
+extern void CheckSealInTime(DrawState *draw);
+extern int	SealDigestVersion(DrawState *draw);
+extern void SealInit(void);
 
 /* sealed_order.c: the order of a sealed draw's tickets, from its beacon */
 typedef struct SealedSort SealedSort;
@@ -122,7 +137,7 @@ extern SealedSort *SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes,
 								   int sort_mem, bool check_digest, int part, int parts,
 								   int64 *participants, Numeric *tickets_total);
 extern bool SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id,
-						   int32 *rank);
+						   int32 *rank, pg_uuid_t *ref);
 extern void SealedSortLast(SealedSort *ss, double *key, int64 *tickets);
 extern void SealedSortEnd(SealedSort *ss);
 

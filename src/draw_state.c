@@ -32,11 +32,14 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/cryptohash.h"
 #include "executor/spi.h"
 #include "storage/lmgr.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "draw.h"
@@ -139,14 +142,19 @@ typedef enum DrawColumn
 	DC_CREATED_BY,
 	DC_DEFAULT_PRIZE,
 	DC_LOSE_MESSAGE,
-	DC_SEED,
+	DC_SEED_HASH,
+	DC_CREATED_AT,
 	DC_REQUIRED,				/* the columns above are in every version */
-	DC_ELIGIBILITY_IDENTITY = DC_REQUIRED,	/* 0.3.0 */
+	DC_SEED = DC_REQUIRED,		/* up to 0.3.0 (then in draw_secret) */
+	DC_ELIGIBILITY_IDENTITY,	/* 0.3.0 */
 	DC_SEALED,					/* 0.3.0 */
 	DC_BEACON_SOURCE,			/* 0.3.0 */
 	DC_ENTRY_DIGEST,			/* 0.3.0 */
 	DC_SEALED_AT,				/* 0.3.0 */
 	DC_BEACON,					/* 0.3.0 */
+	DC_BEACON_DUE_AT,			/* 0.4.0 */
+	DC_PRIZE_DIGEST,			/* 0.4.0 */
+	DC_DIGEST_VERSION,			/* 0.4.0 */
 	DC_COUNT
 } DrawColumn;
 
@@ -154,8 +162,9 @@ static const char *const draw_column_names[DC_COUNT] = {
 	"status", "name", "opens_at", "closes_at", "draw_at", "ready_at", "partitions",
 	"max_wins_per_customer", "stake_per_ticket", "min_stake", "max_tickets_per_customer",
 	"milestones", "requires_opt_in", "eligibility", "created_by", "default_prize",
-	"lose_message", "seed", "eligibility_identity", "sealed", "beacon_source",
-	"entry_digest", "sealed_at", "beacon"
+	"lose_message", "seed_hash", "created_at", "seed", "eligibility_identity", "sealed",
+	"beacon_source", "entry_digest", "sealed_at", "beacon", "beacon_due_at", "prize_digest",
+	"digest_version"
 };
 static Oid	draw_columns_relid = InvalidOid;
 static AttrNumber draw_columns[DC_COUNT];
@@ -201,6 +210,135 @@ DrawColumnBytea(RowAccess *ra, DrawColumn col)
 }
 
 /*
+ * The secrets of draws this backend has read, kept for the backend: a bet
+ * or an award needs its draw's seed and reference key, which never change
+ * once the draw exists, and reading promo_draw.draw_secret every time would
+ * cost a second index look-up per call.  An entry is keyed by the table's
+ * OID and the draw, and trusted only for a draw of the same creation time
+ * whose seed_hash its seed still matches: a draw id given again after the
+ * extension was dropped and created, or a seed replaced, is read afresh.
+ */
+typedef struct SecretKey
+{
+	Oid			relid;
+	int64		draw_id;
+} SecretKey;
+
+typedef struct DrawSecret
+{
+	SecretKey	key;
+	TimestampTz created_at;
+	bool		has_seed;
+	uint8		seed[DRAW_SEED_LEN];
+	uint8		ref_key[DRAW_SEED_LEN];
+} DrawSecret;
+
+#define SECRET_CACHE_MAX 1024
+
+static HTAB *secret_cache = NULL;
+
+/* Is the seed the one its hash, published when the draw was created, commits to? */
+static bool
+SeedMatchesHash(const uint8 *seed, bytea *seed_hash)
+{
+	uint8		hash[DRAW_DIGEST_LEN];
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	bool		ok;
+
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, seed, DRAW_SEED_LEN) < 0 ||
+		pg_cryptohash_final(ctx, hash, sizeof(hash)) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not hash a draw's seed")));
+	pg_cryptohash_free(ctx);
+	ok = VARSIZE_ANY_EXHDR(seed_hash) == DRAW_DIGEST_LEN &&
+		memcmp(VARDATA_ANY(seed_hash), hash, DRAW_DIGEST_LEN) == 0;
+	return ok;
+}
+
+/* Raise the error for a draw whose secrets are missing or malformed. */
+static void
+ReportBadSecret(int64 draw_id, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("draw %lld has no valid %s", (long long) draw_id, what)));
+}
+
+/*
+ * Give a draw its secrets from promo_draw.draw_secret (from 0.4.0): its seed
+ * (not for a sealed draw) and the key of its entry references.  seed_hash is
+ * the draw row's, NULL for a sealed draw.
+ */
+static void
+LoadDrawSecret(DrawState *draw, Oid secret_relid, bytea *seed_hash)
+{
+	SecretKey	key;
+	DrawSecret *secret;
+	bool		found;
+
+	if (secret_cache == NULL || hash_get_num_entries(secret_cache) >= SECRET_CACHE_MAX)
+	{
+		HASHCTL		ctl;
+
+		if (secret_cache != NULL)
+			hash_destroy(secret_cache);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(SecretKey);
+		ctl.entrysize = sizeof(DrawSecret);
+		ctl.hcxt = TopMemoryContext;
+		secret_cache = hash_create("promo_draw draw secrets", 64, &ctl,
+								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	memset(&key, 0, sizeof(key));
+	key.relid = secret_relid;
+	key.draw_id = draw->draw_id;
+	secret = hash_search(secret_cache, &key, HASH_FIND, NULL);
+	if (secret == NULL || secret->created_at != draw->created_at ||
+		secret->has_seed != (seed_hash != NULL) ||
+		(seed_hash != NULL && !SeedMatchesHash(secret->seed, seed_hash)))
+	{
+		RowAccess  *ra = RowAccessOpen("draw_secret", false);
+		Datum		keyval = Int64GetDatum(draw->draw_id);
+		Datum		d;
+		bool		isnull;
+		DrawSecret	read;
+
+		memset(&read, 0, sizeof(read));
+		read.key = key;
+		read.created_at = draw->created_at;
+		if (!RowFind(ra, &keyval, false))
+			ReportBadSecret(draw->draw_id, "secrets");
+		d = slot_getattr(ra->found, 2, &isnull);
+		read.has_seed = !isnull;
+		if (read.has_seed)
+		{
+			bytea	   *seed = DatumGetByteaPP(d);
+
+			if (VARSIZE_ANY_EXHDR(seed) != DRAW_SEED_LEN)
+				ReportBadSecret(draw->draw_id, "seed");
+			memcpy(read.seed, VARDATA_ANY(seed), DRAW_SEED_LEN);
+		}
+		if (read.has_seed != (seed_hash != NULL) ||
+			(seed_hash != NULL && !SeedMatchesHash(read.seed, seed_hash)))
+			ReportBadSecret(draw->draw_id, "seed");
+		d = slot_getattr(ra->found, 3, &isnull);
+		if (isnull || VARSIZE_ANY_EXHDR(DatumGetByteaPP(d)) != DRAW_SEED_LEN)
+			ReportBadSecret(draw->draw_id, "reference key");
+		memcpy(read.ref_key, VARDATA_ANY(DatumGetByteaPP(d)), DRAW_SEED_LEN);
+		RowAccessClose(ra);
+
+		secret = hash_search(secret_cache, &key, HASH_ENTER, &found);
+		*secret = read;
+	}
+	if (secret->has_seed)
+		memcpy(draw->seed, secret->seed, DRAW_SEED_LEN);
+	memcpy(draw->ref_key, secret->ref_key, DRAW_SEED_LEN);
+	draw->has_ref_key = true;
+}
+
+/*
  * Read a draw under a fresh snapshot (callers hold the locks that protect
  * what they read).  for_update also locks the draw's row, as FOR NO KEY
  * UPDATE.  An unknown draw is an error.  The state lives in the current
@@ -215,6 +353,8 @@ LoadDraw(int64 draw_id, bool for_update)
 	bool		isnull;
 	char	   *status;
 	bytea	   *seed;
+	bytea	   *seed_hash;
+	bytea	   *digest;
 	Datum		d;
 
 	RowColumns(ra, draw_column_names, DC_COUNT, DC_REQUIRED, &draw_columns_relid, draw_columns);
@@ -272,31 +412,55 @@ LoadDraw(int64 draw_id, bool for_update)
 	draw->created_by = DatumGetObjectId(DrawColumnValue(ra, DC_CREATED_BY, &isnull));
 	draw->default_prize = DrawColumnText(ra, DC_DEFAULT_PRIZE);
 	draw->lose_message = DrawColumnText(ra, DC_LOSE_MESSAGE);
+	draw->created_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_CREATED_AT, &isnull));
 	draw->sealed = DrawColumnPresent(ra, DC_SEALED, &d) && DatumGetBool(d);
+	digest = DrawColumnBytea(ra, DC_ENTRY_DIGEST);
+	if (digest)
+	{
+		if (VARSIZE_ANY_EXHDR(digest) != DRAW_DIGEST_LEN)
+			ReportBadSecret(draw_id, "entry digest");
+		memcpy(draw->entry_digest, VARDATA_ANY(digest), DRAW_DIGEST_LEN);
+		draw->has_digest = true;
+		draw->digest_version = DrawColumnPresent(ra, DC_DIGEST_VERSION, &d) ?
+			DatumGetInt16(d) : 1;
+	}
 	if (draw->sealed)
 	{
-		bytea	   *digest = DrawColumnBytea(ra, DC_ENTRY_DIGEST);
-
 		draw->beacon_source = DrawColumnText(ra, DC_BEACON_SOURCE);
-		if (digest)
-		{
-			if (VARSIZE_ANY_EXHDR(digest) != DRAW_DIGEST_LEN)
-				ereport(ERROR,
-						(errcode(ERRCODE_DATA_CORRUPTED),
-						 errmsg("draw %lld has no valid entry digest", (long long) draw_id)));
-			memcpy(draw->entry_digest, VARDATA_ANY(digest), DRAW_DIGEST_LEN);
-			draw->has_digest = true;
+		if (draw->has_digest)
 			draw->sealed_at = DatumGetTimestampTz(DrawColumnValue(ra, DC_SEALED_AT, &isnull));
-		}
 		draw->beacon = DrawColumnBytea(ra, DC_BEACON);
+		if (DrawColumnPresent(ra, DC_BEACON_DUE_AT, &d))
+		{
+			draw->has_beacon_due = true;
+			draw->beacon_due_at = DatumGetTimestampTz(d);
+		}
 	}
-	else
+	draw->has_prize_digest_column = draw_columns[DC_PRIZE_DIGEST] != InvalidAttrNumber;
+	digest = DrawColumnBytea(ra, DC_PRIZE_DIGEST);
+	if (digest)
+	{
+		if (VARSIZE_ANY_EXHDR(digest) != DRAW_DIGEST_LEN)
+			ReportBadSecret(draw_id, "prize digest");
+		memcpy(draw->prize_digest, VARDATA_ANY(digest), DRAW_DIGEST_LEN);
+		draw->has_prize_digest = true;
+	}
+	if (draw_columns[DC_SEED] == InvalidAttrNumber)
+	{
+		/* 0.4.0: the secrets are in their own table */
+		seed_hash = DrawColumnBytea(ra, DC_SEED_HASH);
+		if (!draw->sealed && (seed_hash == NULL ||
+							  VARSIZE_ANY_EXHDR(seed_hash) != DRAW_DIGEST_LEN))
+			ReportBadSecret(draw_id, "seed hash");
+		if (seed_hash)
+			memcpy(draw->seed_hash, VARDATA_ANY(seed_hash), DRAW_DIGEST_LEN);
+		LoadDrawSecret(draw, PromoTableOid("draw_secret"), draw->sealed ? NULL : seed_hash);
+	}
+	else if (!draw->sealed)
 	{
 		seed = DatumGetByteaPP(DrawColumnValue(ra, DC_SEED, &isnull));
 		if (isnull || VARSIZE_ANY_EXHDR(seed) != DRAW_SEED_LEN)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
-					 errmsg("draw %lld has no valid seed", (long long) draw_id)));
+			ReportBadSecret(draw_id, "seed");
 		memcpy(draw->seed, VARDATA_ANY(seed), DRAW_SEED_LEN);
 	}
 

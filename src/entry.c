@@ -42,11 +42,14 @@ typedef enum EntryColumn
 	EC_STAKE_TICKETS,
 	EC_BEST,
 	EC_OPTED_IN,
+	EC_REQUIRED,				/* the columns above are in every version */
+	EC_ENTRY_REF = EC_REQUIRED, /* 0.4.0 */
 	EC_COUNT
 } EntryColumn;
 
 static const char *const entry_column_names[EC_COUNT] = {
-	"draw_id", "customer_id", "tickets", "stake", "stake_tickets", "best", "opted_in"
+	"draw_id", "customer_id", "tickets", "stake", "stake_tickets", "best", "opted_in",
+	"entry_ref"
 };
 static Oid	entry_columns_relid = InvalidOid;
 static AttrNumber entry_columns[EC_COUNT];
@@ -81,7 +84,22 @@ EntryLoad(RowAccess *ra, DrawState *draw, int64 customer_id, Entry *entry,
 	if (!RowFind(ra, key, lock))
 	{
 		entry->stake = int64_to_numeric(0);
+		if (entry_columns[EC_ENTRY_REF] != InvalidAttrNumber && draw->has_ref_key)
+		{
+			EntryRef(draw->ref_key, draw->draw_id, customer_id, &entry->ref);
+			entry->has_ref = true;
+		}
 		return false;
+	}
+	if (entry_columns[EC_ENTRY_REF] != InvalidAttrNumber)
+	{
+		Datum		d = RowGet(ra, entry_columns[EC_ENTRY_REF], &isnull);
+
+		if (!isnull)
+		{
+			entry->ref = *DatumGetUUIDP(d);
+			entry->has_ref = true;
+		}
 	}
 
 	entry->tickets = DatumGetInt64(RowGet(ra, entry_columns[EC_TICKETS], &isnull));
@@ -136,6 +154,8 @@ EntrySave(Entries *entries, Entry *entry, bool exists, int64 tickets_before)
 			 PointerGetDatum(construct_array(elems, entry->nbest, UUIDOID, UUID_LEN,
 											 false, TYPALIGN_CHAR)));
 	EntrySet(next, EC_OPTED_IN, BoolGetDatum(entry->opted_in));
+	if (!exists && entry->has_ref)
+		EntrySet(next, EC_ENTRY_REF, UUIDPGetDatum(&entry->ref));
 
 	if (exists ? !RowUpdate(ra) : !RowInsert(ra))
 		return false;
@@ -160,7 +180,12 @@ EntrySave(Entries *entries, Entry *entry, bool exists, int64 tickets_before)
 			values[0] = milestone;
 			values[1] = entry->tickets;
 			OutboxAdd(entries->outbox, entry->customer_id, draw->draw_id, "milestone",
-					  JsonbOfIntegers(milestone_keys, values, 2));
+					  JsonbOfIntegers(milestone_keys, values, 2,
+									  entry->has_ref ? "entry_ref" : NULL,
+									  entry->has_ref ?
+									  DatumGetCString(DirectFunctionCall1(uuid_out,
+																		  UUIDPGetDatum(&entry->ref))) :
+									  NULL));
 		}
 	}
 	return true;
@@ -176,7 +201,7 @@ EntriesOpen(DrawState *draw)
 	entries->cxt = CurrentMemoryContext;
 	entries->outbox = NULL;
 	entries->ra = RowAccessOpen("entry", true);
-	RowColumns(entries->ra, entry_column_names, EC_COUNT, EC_COUNT, &entry_columns_relid, entry_columns);
+	RowColumns(entries->ra, entry_column_names, EC_COUNT, EC_REQUIRED, &entry_columns_relid, entry_columns);
 	return entries;
 }
 

@@ -28,6 +28,8 @@ typedef struct Entry
 	int			nbest;
 	pg_uuid_t  *best;			/* best first, room for the draw's max_wins */
 	bool		opted_in;
+	bool		has_ref;		/* ref is set (tables of 0.4.0) */
+	pg_uuid_t	ref;			/* the entry's public reference */
 	bool		changed;		/* needs writing */
 } Entry;
 

@@ -126,27 +126,39 @@ JsonbFromText(const char *text)
 }
 
 /*
- * A jsonb object of integer values, {keys[0]: values[0], ...}, built
- * without going through text: a milestone message's payload.
+ * A jsonb object of integer values, {keys[0]: values[0], ...}, and, when
+ * text_key is not NULL, one text value: built without going through text
+ * (a milestone message's payload).
  */
 Datum
-JsonbOfIntegers(const char *const *keys, const int64 *values, int n)
+JsonbOfIntegers(const char *const *keys, const int64 *values, int n,
+				const char *text_key, const char *text_value)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *result;
+	JsonbValue	key;
+	JsonbValue	value;
 
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < n; i++)
 	{
-		JsonbValue	key;
-		JsonbValue	value;
-
 		key.type = jbvString;
 		key.val.string.val = (char *) keys[i];
 		key.val.string.len = strlen(keys[i]);
 		pushJsonbValue(&state, WJB_KEY, &key);
 		value.type = jbvNumeric;
 		value.val.numeric = int64_to_numeric(values[i]);
+		pushJsonbValue(&state, WJB_VALUE, &value);
+	}
+	if (text_key)
+	{
+		key.type = jbvString;
+		key.val.string.val = (char *) text_key;
+		key.val.string.len = strlen(text_key);
+		pushJsonbValue(&state, WJB_KEY, &key);
+		value.type = jbvString;
+		value.val.string.val = (char *) text_value;
+		value.val.string.len = strlen(text_value);
 		pushJsonbValue(&state, WJB_VALUE, &value);
 	}
 	result = pushJsonbValue(&state, WJB_END_OBJECT, NULL);

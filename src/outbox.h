@@ -19,7 +19,8 @@ extern void OutboxAdd(Outbox *outbox, int64 customer_id, int64 draw_id,
 					  const char *kind, Datum payload);
 extern void OutboxClose(Outbox *outbox);
 extern Datum JsonbFromText(const char *text);
-extern Datum JsonbOfIntegers(const char *const *keys, const int64 *values, int n);
+extern Datum JsonbOfIntegers(const char *const *keys, const int64 *values, int n,
+							 const char *text_key, const char *text_value);
 extern char *JsonString(const char *s);
 
 #endif							/* PROMO_DRAW_OUTBOX_H */

@@ -18,6 +18,7 @@
 #include "executor/spi.h"
 #include "utils/timestamp.h"
 
+#include "digest.h"
 #include "draw.h"
 #include "promo_draw.h"
 #include "sqlexec.h"
@@ -139,7 +140,11 @@ close_partition(PG_FUNCTION_ARGS)
 	SqlRunLatest(&closed_count_plan, args, NULL, 1);
 	ready = DatumGetInt64(SqlValue(0, 1, &isnull)) == draw->partitions;
 	if (ready && !draw->has_ready_at)
+	{
 		SqlRun(&set_ready_plan, args, NULL, 0);
+		/* from now on its prize table is final: record what it is */
+		StorePrizeDigest(draw);
+	}
 	/* a shard's part of a sealed draw is sealed by the proxy, over every shard */
 	if (ready && draw->sealed && draw->status == DRAW_OPEN && !DatabaseIsShard())
 	{

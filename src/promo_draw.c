@@ -18,6 +18,7 @@
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "draw.h"
 #include "promo_draw.h"
 #include "sandbox.h"
 
@@ -48,6 +49,7 @@ _PG_init(void)
 	CacheRegisterSyscacheCallback(RELNAMENSP, TableCacheReset, (Datum) 0);
 	CacheRegisterSyscacheCallback(NAMESPACEOID, TableCacheReset, (Datum) 0);
 	SandboxInit();
+	SealInit();
 }
 
 /*

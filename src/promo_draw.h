@@ -56,9 +56,15 @@
 #define ERRCODE_PD_UNKNOWN_BET			MAKE_SQLSTATE('P','D','0','3','4')
 #define ERRCODE_PD_PLAYTHROUGH_TOO_HIGH	MAKE_SQLSTATE('P','D','0','3','5')
 
-/* sealed draws (PD040 also raised in SQL: src/sql/udfs/add_prize) */
+/*
+ * sealed draws and records (PD040 also raised in SQL: src/sql/udfs/add_prize;
+ * PD042 also by the deferred trigger on promo_draw.draw; PD043 by
+ * draw_record_rows)
+ */
 #define ERRCODE_PD_DRAW_SEALED			MAKE_SQLSTATE('P','D','0','4','0')
 #define ERRCODE_PD_BEACON				MAKE_SQLSTATE('P','D','0','4','1')
+#define ERRCODE_PD_SEAL_TOO_LATE		MAKE_SQLSTATE('P','D','0','4','2')
+#define ERRCODE_PD_NO_RECORD_YET		MAKE_SQLSTATE('P','D','0','4','3')
 
 /* sharded deployments (PD050 also raised by promo_draw_proxy) */
 #define ERRCODE_PD_SHARDED				MAKE_SQLSTATE('P','D','0','5','0')

@@ -29,6 +29,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "common/cryptohash.h"
@@ -39,20 +40,29 @@
 #include "port/pg_bswap.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
+#include "utils/uuid.h"
 
+#include "digest.h"
 #include "draw.h"
 #include "promo_draw.h"
 #include "sqlexec.h"
 
-#define SEAL_HEADER "promo_draw sealed draw v1"
-
 /* entries fetched at a time */
 #define SEAL_FETCH 10000
 
-static SqlPlan sealed_entries_plan = {
-	"SELECT customer_id, tickets FROM promo_draw.entry "
+/* digest version 1: participants by customer_id */
+static SqlPlan sealed_entries_v1_plan = {
+	"SELECT customer_id, tickets, NULL::pg_catalog.uuid FROM promo_draw.entry "
 	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND tickets OPERATOR(pg_catalog.>) 0 "
 	"AND (opted_in OR NOT $2) ORDER BY customer_id",
+	2, {INT8OID, BOOLOID}
+};
+
+/* digest version 2: participants by entry reference */
+static SqlPlan sealed_entries_v2_plan = {
+	"SELECT customer_id, tickets, entry_ref FROM promo_draw.entry "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND tickets OPERATOR(pg_catalog.>) 0 "
+	"AND (opted_in OR NOT $2) ORDER BY entry_ref",
 	2, {INT8OID, BOOLOID}
 };
 
@@ -64,102 +74,153 @@ static SqlPlan seal_plan = {
 	2, {INT8OID, BYTEAOID}
 };
 
+/* from 0.4.0: the digest's version too */
+static SqlPlan seal_versioned_plan = {
+	"UPDATE promo_draw.draw SET status = 'sealed', entry_digest = $2, digest_version = $3, "
+	"sealed_at = pg_catalog.now() "
+	"WHERE draw_id OPERATOR(pg_catalog.=) $1 AND status OPERATOR(pg_catalog.=) 'open' "
+	"RETURNING sealed_at",
+	3, {INT8OID, BYTEAOID, INT2OID}
+};
+
 /*
- * Record the seal of a draw with its digest: status sealed, entry_digest,
- * sealed_at, and one NOTIFY on channel promo_draw carrying the digest, so
- * that it can be published before any beacon value exists.  Returns
- * sealed_at.  Needs an SPI connection.
+ * Whether this transaction sealed a draw: it may then not be prepared for
+ * two-phase commit.  A seal must commit before its beacon is due (checked
+ * at commit by promo_draw.draw's deferred trigger); a prepared transaction
+ * would have passed that check and could still be committed, or rolled
+ * back, after the beacon value is out: the very choice the due time takes
+ * away.
+ */
+static bool sealed_in_transaction = false;
+
+/* Refuse PREPARE TRANSACTION after a seal; forget the seal at the end. */
+static void
+SealXactCallback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_PREPARE:
+			if (sealed_in_transaction)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot prepare a transaction that sealed a draw"),
+						 errdetail("A seal must commit before its beacon is due; a prepared seal could still be committed or rolled back after the beacon value is known."),
+						 errhint("Commit the seal on its own.")));
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PREPARE:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			sealed_in_transaction = false;
+			break;
+		default:
+			break;
+	}
+}
+
+/* Install the transaction callback of seals; from _PG_init. */
+void
+SealInit(void)
+{
+	RegisterXactCallback(SealXactCallback, NULL);
+}
+
+/*
+ * Record the seal of a draw with its digest: status sealed, entry_digest
+ * (and from 0.4.0 its version), sealed_at, and one NOTIFY on channel
+ * promo_draw carrying the digest, so that it can be published before any
+ * beacon value exists.  Returns sealed_at.  Needs an SPI connection.
  */
 TimestampTz
-RecordSeal(int64 draw_id, bytea *digest)
+RecordSeal(DrawState *draw, bytea *digest, int version)
 {
-	Datum		args[2] = {Int64GetDatum(draw_id), PointerGetDatum(digest)};
+	Datum		args[3] = {Int64GetDatum(draw->draw_id), PointerGetDatum(digest),
+	Int16GetDatum(version)};
 	bool		isnull;
 
-	if (SqlRunLatest(&seal_plan, args, NULL, 0) != 1)
-		elog(ERROR, "draw %lld changed while it was being sealed", (long long) draw_id);
+	CheckSealInTime(draw);
+	if (SqlRunLatest(draw->has_prize_digest_column ? &seal_versioned_plan : &seal_plan,
+					 args, NULL, 0) != 1)
+		elog(ERROR, "draw %lld changed while it was being sealed", (long long) draw->draw_id);
+	sealed_in_transaction = true;
 	Async_Notify("promo_draw",
 				 psprintf("{\"draw_id\": " INT64_FORMAT ", \"status\": \"sealed\", "
 						  "\"entry_digest\": \"%s\"}",
-						  draw_id, DigestHex((const uint8 *) VARDATA_ANY(digest))));
+						  draw->draw_id, DigestHex((const uint8 *) VARDATA_ANY(digest))));
 	return DatumGetTimestampTz(SqlValue(0, 1, &isnull));
 }
 
-/* Feed bytes to the digest. */
-static void
-DigestBytes(pg_cryptohash_ctx *ctx, const void *data, size_t len)
+/*
+ * Raise PD042 when a draw can no longer be sealed: its beacon is due (or
+ * past), so a seal now could be made knowing the value that orders its
+ * tickets.  The seal's commit is checked again against the same time.
+ */
+void
+CheckSealInTime(DrawState *draw)
 {
-	if (pg_cryptohash_update(ctx, data, len) < 0)
+	if (draw->has_beacon_due && GetCurrentTimestamp() >= draw->beacon_due_at)
 		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not compute the entry digest: %s",
-						pg_cryptohash_error(ctx))));
+				(errcode(ERRCODE_PD_SEAL_TOO_LATE),
+				 errmsg("draw %lld can no longer be sealed", (long long) draw->draw_id),
+				 errdetail("Its beacon value was due at %s, and a seal must commit before it.",
+						   timestamptz_to_str(draw->beacon_due_at)),
+				 errhint("Cancel the draw, in public; a draw that is to be sealed later needs a later beacon_due_at.")));
 }
 
-/* Feed an int8 to the digest, as int8send writes it. */
-static void
-DigestInt8(pg_cryptohash_ctx *ctx, int64 v)
+/* The digest version a sealed draw is (or will be) sealed with: 2 from 0.4.0. */
+int
+SealDigestVersion(DrawState *draw)
 {
-	uint64		be = pg_hton64((uint64) v);
-
-	DigestBytes(ctx, &be, sizeof(be));
-}
-
-/* Feed a text to the digest: int4 length, UTF-8 bytes; NULL is length -1. */
-static void
-DigestText(pg_cryptohash_ctx *ctx, const char *s)
-{
-	uint32		be;
-
-	if (s == NULL)
-	{
-		be = pg_hton32((uint32) -1);
-		DigestBytes(ctx, &be, sizeof(be));
-		return;
-	}
-	s = pg_server_to_any(s, strlen(s), PG_UTF8);
-	be = pg_hton32((uint32) strlen(s));
-	DigestBytes(ctx, &be, sizeof(be));
-	DigestBytes(ctx, s, strlen(s));
+	if (draw->digest_version > 0)
+		return draw->digest_version;
+	return draw->has_beacon_due ? 2 : 1;
 }
 
 /*
- * Read the participants of a sealed draw by customer_id, feed them to fn,
- * and compute the entry digest over the draw's rules, its prizes and them.
- * Reads under a fresh snapshot (callers hold the draw's barrier).  Needs an
- * SPI connection.
+ * Read the participants of a sealed draw in digest order, feed them to fn,
+ * and compute the entry digest over the draw's rules, its prizes and them
+ * (version 1 by customer_id, version 2 by entry reference, with the
+ * beacon's due time, the lose message and the prizes' payloads).  Reads
+ * under a fresh snapshot (callers hold the draw's barrier).  Needs an SPI
+ * connection.
  */
 void
 ScanSealedEntries(DrawState *draw, Prize *prizes, int nprizes,
 				  SealedEntryFn fn, void *arg, uint8 *digest)
 {
-	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	Digest		d;
+	int			version = SealDigestVersion(draw);
 	Datum		args[2];
 	Portal		portal;
 
-	if (ctx == NULL || pg_cryptohash_init(ctx) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	DigestBytes(ctx, SEAL_HEADER, strlen(SEAL_HEADER));
-	DigestInt8(ctx, draw->draw_id);
-	DigestText(ctx, draw->beacon_source);
-	DigestInt8(ctx, draw->max_wins);
-	DigestText(ctx, draw->default_prize);
-	DigestText(ctx, OidIsValid(draw->eligibility) ? draw->eligibility_identity : NULL);
-	DigestInt8(ctx, nprizes);
-	for (int i = 0; i < nprizes; i++)
+	if (version == 1)
 	{
-		DigestInt8(ctx, prizes[i].prize_id);
-		DigestText(ctx, prizes[i].name);
-		DigestText(ctx, DatumGetCString(DirectFunctionCall1(numeric_out,
-															NumericGetDatum(prizes[i].value))));
-		DigestInt8(ctx, prizes[i].quantity);
+		DigestStart(&d, DIGEST_SEALED_V1);
+		DigestInt8(&d, draw->draw_id);
+		DigestText(&d, draw->beacon_source);
+		DigestInt8(&d, draw->max_wins);
+		DigestText(&d, draw->default_prize);
+		DigestText(&d, OidIsValid(draw->eligibility) ? draw->eligibility_identity : NULL);
+		DigestPrizes(&d, prizes, nprizes, false);
+	}
+	else
+	{
+		DigestStart(&d, DIGEST_SEALED_V2);
+		DigestInt8(&d, draw->draw_id);
+		DigestText(&d, draw->beacon_source);
+		DigestInt8(&d, UnixMicros(draw->beacon_due_at));
+		DigestInt8(&d, draw->max_wins);
+		DigestText(&d, draw->default_prize);
+		DigestText(&d, draw->lose_message);
+		DigestText(&d, OidIsValid(draw->eligibility) ? draw->eligibility_identity : NULL);
+		DigestPrizes(&d, prizes, nprizes, true);
 	}
 
 	args[0] = Int64GetDatum(draw->draw_id);
 	args[1] = BoolGetDatum(draw->requires_opt_in);
-	portal = SqlCursorLatest(&sealed_entries_plan, args, NULL);
+	portal = SqlCursorLatest(version == 1 ? &sealed_entries_v1_plan : &sealed_entries_v2_plan,
+							 args, NULL);
 	for (;;)
 	{
 		SPI_cursor_fetch(portal, true, SEAL_FETCH);
@@ -170,23 +231,28 @@ ScanSealedEntries(DrawState *draw, Prize *prizes, int nprizes,
 			bool		isnull;
 			int64		customer_id = DatumGetInt64(SqlValue(i, 1, &isnull));
 			int64		tickets = DatumGetInt64(SqlValue(i, 2, &isnull));
+			Datum		ref = SqlValue(i, 3, &isnull);
 
-			DigestInt8(ctx, customer_id);
-			DigestInt8(ctx, tickets);
+			if (version == 1)
+				DigestInt8(&d, customer_id);
+			else
+			{
+				if (isnull)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATA_CORRUPTED),
+							 errmsg("the entry of customer %lld in draw %lld has no reference",
+									(long long) customer_id, (long long) draw->draw_id)));
+				DigestBytes(&d, DatumGetUUIDP(ref)->data, UUID_LEN);
+			}
+			DigestInt8(&d, tickets);
 			if (fn)
-				fn(arg, customer_id, tickets);
+				fn(arg, customer_id, tickets, version == 1 ? NULL : DatumGetUUIDP(ref));
 		}
 		SPI_freetuptable(SPI_tuptable);
 		CHECK_FOR_INTERRUPTS();
 	}
 	SPI_cursor_close(portal);
-
-	if (pg_cryptohash_final(ctx, digest, DRAW_DIGEST_LEN) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not compute the entry digest: %s",
-						pg_cryptohash_error(ctx))));
-	pg_cryptohash_free(ctx);
+	DigestFinish(&d, digest);
 }
 
 /*
@@ -194,25 +260,54 @@ ScanSealedEntries(DrawState *draw, Prize *prizes, int nprizes,
  * it with sealed_at, and tell listeners on channel promo_draw, so that the
  * digest can be published before any beacon value exists.  The caller holds
  * the draw's barrier EXCLUSIVE, so every award and stake in flight has
- * committed and is in the digest, and none can follow.  Needs an SPI
- * connection.
+ * committed and is in the digest, and none can follow.  The prize digest is
+ * stored too.  Needs an SPI connection.
  */
 void
 SealDraw(DrawState *draw, uint8 *digest)
 {
 	int			nprizes;
-	Prize	   *prizes = LoadPrizes(draw->draw_id, &nprizes);
+	Prize	   *prizes;
 	bytea	   *value = palloc(VARHDRSZ + DRAW_DIGEST_LEN);
 
 	Assert(draw->sealed && draw->status == DRAW_OPEN);
+	CheckSealInTime(draw);
+	prizes = LoadPrizes(draw->draw_id, &nprizes);
 	ScanSealedEntries(draw, prizes, nprizes, NULL, NULL, digest);
 
 	SET_VARSIZE(value, VARHDRSZ + DRAW_DIGEST_LEN);
 	memcpy(VARDATA(value), digest, DRAW_DIGEST_LEN);
-	draw->sealed_at = RecordSeal(draw->draw_id, value);
+	draw->sealed_at = RecordSeal(draw, value, SealDigestVersion(draw));
+	draw->digest_version = SealDigestVersion(draw);
 	draw->status = DRAW_SEALED;
 	draw->has_digest = true;
 	memcpy(draw->entry_digest, digest, DRAW_DIGEST_LEN);
+	StorePrizeDigest(draw);
+}
+
+/*
+ * sealed_digest(draw_id): the entry digest a sealed draw's entries, prizes
+ * and rules give now (the one it has, if sealed and untouched), for an
+ * operator to check before publishing and for tests.
+ */
+PG_FUNCTION_INFO_V1(sealed_digest);
+Datum
+sealed_digest(PG_FUNCTION_ARGS)
+{
+	DrawState  *draw;
+	Prize	   *prizes;
+	int			nprizes;
+	bytea	   *result = palloc(VARHDRSZ + DRAW_DIGEST_LEN);
+
+	CHECK_ARG_NOT_NULL(fcinfo, 0, "draw_id");
+	SPI_connect();
+	draw = LoadDraw(PG_GETARG_INT64(0), false);
+	CheckDrawSealed(draw);
+	prizes = LoadPrizes(draw->draw_id, &nprizes);
+	ScanSealedEntries(draw, prizes, nprizes, NULL, NULL, (uint8 *) VARDATA(result));
+	SPI_finish();
+	SET_VARSIZE(result, VARHDRSZ + DRAW_DIGEST_LEN);
+	PG_RETURN_BYTEA_P(result);
 }
 
 /* Raise PD041 unless the draw is a sealed draw. */

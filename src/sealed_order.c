@@ -3,27 +3,31 @@
  * sealed_order.c
  *	  The order of a sealed draw's tickets, from its public beacon.
  *
- * The order of tickets.  Customer c with n tickets has keys for its first
- * m = min(n, max_wins_per_customer) tickets:
+ * The order of tickets.  Entry e (reference r, customer c) with n tickets
+ * has keys for its first m = min(n, max_wins_per_customer) tickets:
  *
- *	  h_i = HMAC-SHA256(key = beacon, entry_digest || int8 c || int8 i)
+ *	  h_i = HMAC-SHA256(key = beacon, entry_digest || r || int8 i)
+ *		   (digest version 1: entry_digest || int8 c || int8 i)
  *	  x_i = the first 8 bytes of h_i, unsigned big-endian
  *	  u_i = (2 x_i + 1) / 2^65, in (0, 1)
  *	  key_j = sum over i <= j of -ln(u_i) / (n - i + 1)
  *
  * key_1 < key_2 < ... are the first order statistics of n independent
  * exponential variables (Renyi's representation), so sorting every key of
- * every customer, smallest first, is drawing tickets one by one from a drum
+ * every entry, smallest first, is drawing tickets one by one from a drum
  * without replacement.  The ticket stored with a result is the first 16
  * bytes of h_j.
  *
- * The key is defined by numeric arithmetic: u_i exactly (2^-65 has 65
- * decimal places), ln and division as numeric computes them, the sum
- * exactly.  verify_draw computes it so in SQL.  The draw computes keys in
- * double precision, whose error is below 1e-12 of the key, and recomputes in
- * numeric every run of neighbouring keys that lie within 1e-9 of each other,
- * so its order is exactly the numeric order (ties, which need two keys
- * equal in dozens of digits, go by customer_id and ticket number).
+ * Version 2 orders the keys as the real numbers they are: two keys are
+ * equal only when their entries hold as many tickets and have the same x_1
+ * .. x_j (a 64-bit hash collision), and equal keys go by reference.  The
+ * draw computes keys in double precision, whose error is below 1e-12 of the
+ * key, and recomputes in numeric, to 130 decimal places, every run of
+ * neighbouring keys within 1e-9 of each other: far beyond any difference
+ * between unequal keys, so its order is the real order (and verify_draw's,
+ * and an offline verifier's).  Version 1 defined the key by numeric's own
+ * rounding (65 places) and broke ties by customer_id; its draws still
+ * order so.
  *
  *-------------------------------------------------------------------------
  */
@@ -55,13 +59,18 @@
 /* 2^-65, exactly: u = (2x + 1) * 2^-65 */
 #define TWO_TO_MINUS_65 "0.00000000000000000002710505431213761085018632002174854278564453125"
 
+/* digest version 2: u, ln and the division to 130 decimal places */
+#define EXACT_KEY_PRECISION 200
+#define EXACT_KEY_SCALE 130
+
 /* neighbouring double keys closer than this (relative) are compared in numeric */
 #define SEAL_TIE_WINDOW 1e-9
 
 
 /*
  * Makes the h_i of a sealed draw's tickets: HMAC-SHA256 under the beacon of
- * entry_digest || int8 customer || int8 i.  With OpenSSL (every Debian
+ * entry_digest || entry_ref || int8 i (digest version 2; version 1 had
+ * int8 customer in place of the reference).  With OpenSSL (every Debian
  * build), the hash states after the key's inner pad and the digest, and
  * after its outer pad, are computed once and copied for every ticket: two
  * SHA-256 blocks a ticket instead of four, and no key set-up.  Elsewhere it
@@ -79,7 +88,9 @@ typedef struct KeyMaker
 	const uint8 *beacon;
 	size_t		beaconlen;
 #endif
-	uint8		message[DRAW_DIGEST_LEN + 16];
+	bool		by_ref;			/* digest version 2 */
+	int			tail;			/* bytes after the digest: 24, or 16 in v1 */
+	uint8		message[DRAW_DIGEST_LEN + 24];
 } KeyMaker;
 
 /* Report a failure of the hash implementation. */
@@ -110,10 +121,12 @@ KeyMakerCleanup(void *arg)
  * with the memory context it is allocated in.
  */
 static KeyMaker *
-KeyMakerStart(const uint8 *beacon, size_t beaconlen, const uint8 *digest)
+KeyMakerStart(const uint8 *beacon, size_t beaconlen, const uint8 *digest, bool by_ref)
 {
 	KeyMaker   *km = palloc0(sizeof(KeyMaker));
 
+	km->by_ref = by_ref;
+	km->tail = by_ref ? UUID_LEN + 8 : 16;
 	memcpy(km->message, digest, DRAW_DIGEST_LEN);
 #ifdef USE_OPENSSL
 	{
@@ -181,22 +194,32 @@ KeyMakerEnd(KeyMaker *km)
 #endif
 }
 
-/* h_i for customer c's ticket i. */
+/* h_i for the ticket i of customer c, whose entry reference is ref (v2). */
 static void
-KeyHmac(KeyMaker *km, int64 customer_id, int64 i, uint8 *h)
+KeyHmac(KeyMaker *km, int64 customer_id, const pg_uuid_t *ref, int64 i, uint8 *h)
 {
 	uint64		be;
+	uint8	   *tail = km->message + DRAW_DIGEST_LEN;
 
-	be = pg_hton64((uint64) customer_id);
-	memcpy(km->message + DRAW_DIGEST_LEN, &be, 8);
+	if (km->by_ref)
+	{
+		memcpy(tail, ref->data, UUID_LEN);
+		tail += UUID_LEN;
+	}
+	else
+	{
+		be = pg_hton64((uint64) customer_id);
+		memcpy(tail, &be, 8);
+		tail += 8;
+	}
 	be = pg_hton64((uint64) i);
-	memcpy(km->message + DRAW_DIGEST_LEN + 8, &be, 8);
+	memcpy(tail, &be, 8);
 #ifdef USE_OPENSSL
 	{
 		uint8		inner[32];
 
 		if (EVP_MD_CTX_copy_ex(km->work, km->inner) != 1 ||
-			EVP_DigestUpdate(km->work, km->message + DRAW_DIGEST_LEN, 16) != 1 ||
+			EVP_DigestUpdate(km->work, km->message + DRAW_DIGEST_LEN, km->tail) != 1 ||
 			EVP_DigestFinal_ex(km->work, inner, NULL) != 1 ||
 			EVP_MD_CTX_copy_ex(km->work, km->outer) != 1 ||
 			EVP_DigestUpdate(km->work, inner, 32) != 1 ||
@@ -205,7 +228,7 @@ KeyHmac(KeyMaker *km, int64 customer_id, int64 i, uint8 *h)
 	}
 #else
 	if (pg_hmac_init(km->hmac, km->beacon, km->beaconlen) < 0 ||
-		pg_hmac_update(km->hmac, km->message, sizeof(km->message)) < 0 ||
+		pg_hmac_update(km->hmac, km->message, DRAW_DIGEST_LEN + km->tail) < 0 ||
 		pg_hmac_final(km->hmac, h, 32) < 0)
 		KeyFailed();
 #endif
@@ -234,9 +257,15 @@ ExpDouble(uint64 x)
 	return -log1p(-ldexp((double) (PG_UINT64_MAX - x) + 0.5, -64));
 }
 
-/* -ln(u) for u = (2x + 1) / 2^65, in numeric, as verify_draw computes it. */
+/*
+ * -ln(u) for u = (2x + 1) / 2^65, in numeric, as verify_draw computes it:
+ * u is exact (65 decimal places); by_ref (digest version 2) gives u, and so
+ * ln and the division, 130 decimal places, far past any difference between
+ * two keys that are not equal, so that numeric's order is the order of the
+ * real numbers the keys are.  Version 1 keeps numeric's own 65.
+ */
 static Numeric
-ExpNumeric(uint64 x)
+ExpNumeric(uint64 x, bool by_ref)
 {
 	char		buf[32];
 	Datum		xn;
@@ -253,13 +282,17 @@ ExpNumeric(uint64 x)
 							DirectFunctionCall3(numeric_in, CStringGetDatum(TWO_TO_MINUS_65),
 												ObjectIdGetDatum(InvalidOid),
 												Int32GetDatum(-1)));
+	if (by_ref)
+		u = DirectFunctionCall2(numeric, u,
+								Int32GetDatum(((EXACT_KEY_PRECISION << 16) | EXACT_KEY_SCALE) +
+											  VARHDRSZ));
 	return DatumGetNumeric(DirectFunctionCall1(numeric_uminus,
 											   DirectFunctionCall1(numeric_ln, u)));
 }
 
 /* The exact (numeric) key of customer c's j-th ticket of n. */
 static Numeric
-ExactKey(KeyMaker *km, int64 customer_id, int32 j, int64 n)
+ExactKey(KeyMaker *km, int64 customer_id, const pg_uuid_t *ref, int32 j, int64 n)
 {
 	Datum		key = NumericGetDatum(int64_to_numeric(0));
 
@@ -268,8 +301,9 @@ ExactKey(KeyMaker *km, int64 customer_id, int32 j, int64 n)
 		uint8		h[32];
 		Datum		term;
 
-		KeyHmac(km, customer_id, i, h);
-		term = DirectFunctionCall2(numeric_div, NumericGetDatum(ExpNumeric(KeyBits(h))),
+		KeyHmac(km, customer_id, ref, i, h);
+		term = DirectFunctionCall2(numeric_div,
+								   NumericGetDatum(ExpNumeric(KeyBits(h), km->by_ref)),
 								   NumericGetDatum(int64_to_numeric(n - i + 1)));
 		key = DirectFunctionCall2(numeric_add, key, term);
 	}
@@ -284,11 +318,13 @@ typedef struct SortedTicket
 	int32		rank;
 	int64		tickets;
 	pg_uuid_t	ticket;			/* the first 16 bytes of its h */
+	bool		by_ref;			/* digest version 2: ties go by ref */
+	pg_uuid_t	ref;			/* the entry's reference (version 2) */
 	Numeric		exact;			/* set when compared in numeric */
 } SortedTicket;
 
 /* The columns of the sort, in SortedTicket's order. */
-#define SEALED_SORT_COLS 5
+#define SEALED_SORT_COLS 6
 
 struct SealedSort
 {
@@ -318,7 +354,7 @@ struct SealedSort
 
 /* Put a customer's keys into the sort. */
 static void
-SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets)
+SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets, const pg_uuid_t *ref)
 {
 	SealedSort *ss = (SealedSort *) arg;
 	int64		m = Min(tickets, (int64) ss->max_wins);
@@ -331,7 +367,7 @@ SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets)
 		uint8		h[32];
 		Datum	   *values = ss->slot->tts_values;
 
-		KeyHmac(ss->km, customer_id, j, h);
+		KeyHmac(ss->km, customer_id, ref, j, h);
 		key += ExpDouble(KeyBits(h)) / (double) (tickets - j + 1);
 
 		ExecClearTuple(ss->slot);
@@ -341,6 +377,10 @@ SealedSortAddEntry(void *arg, int64 customer_id, int64 tickets)
 		values[3] = Int64GetDatum(tickets);
 		values[4] = UUIDPGetDatum((pg_uuid_t *) h);
 		memset(ss->slot->tts_isnull, 0, SEALED_SORT_COLS * sizeof(bool));
+		if (ref)
+			values[5] = UUIDPGetDatum(ref);
+		else
+			ss->slot->tts_isnull[5] = true;
 		ExecStoreVirtualTuple(ss->slot);
 		tuplesort_puttupleslot(ss->sort, ss->slot);
 	}
@@ -381,7 +421,8 @@ SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes, int sort_mem,
 	ss->part = part;
 	ss->parts = parts;
 	ss->km = KeyMakerStart((const uint8 *) VARDATA_ANY(draw->beacon),
-						   VARSIZE_ANY_EXHDR(draw->beacon), draw->entry_digest);
+						   VARSIZE_ANY_EXHDR(draw->beacon), draw->entry_digest,
+						   draw->digest_version == 2);
 
 	ss->desc = CreateTemplateTupleDesc(SEALED_SORT_COLS);
 	TupleDescInitEntry(ss->desc, 1, "key", FLOAT8OID, -1, 0);
@@ -389,6 +430,7 @@ SealedSortBegin(DrawState *draw, Prize *prizes, int nprizes, int sort_mem,
 	TupleDescInitEntry(ss->desc, 3, "rank", INT4OID, -1, 0);
 	TupleDescInitEntry(ss->desc, 4, "tickets", INT8OID, -1, 0);
 	TupleDescInitEntry(ss->desc, 5, "ticket", UUIDOID, -1, 0);
+	TupleDescInitEntry(ss->desc, 6, "ref", UUIDOID, -1, 0);
 	ops[0] = lookup_type_cache(FLOAT8OID, TYPECACHE_LT_OPR)->lt_opr;
 	ops[1] = lookup_type_cache(INT8OID, TYPECACHE_LT_OPR)->lt_opr;
 	ops[2] = lookup_type_cache(INT4OID, TYPECACHE_LT_OPR)->lt_opr;
@@ -434,7 +476,14 @@ SortedTicketCmp(const void *a, const void *b)
 
 	if (c != 0)
 		return c;
-	if (x->customer_id != y->customer_id)
+	/* equal keys: by entry reference (version 2) or customer (version 1) */
+	if (x->by_ref)
+	{
+		c = memcmp(x->ref.data, y->ref.data, UUID_LEN);
+		if (c != 0)
+			return c;
+	}
+	else if (x->customer_id != y->customer_id)
 		return x->customer_id < y->customer_id ? -1 : 1;
 	return (x->rank > y->rank) - (x->rank < y->rank);
 }
@@ -455,7 +504,7 @@ FlushRun(SealedSort *ss)
 		{
 			SortedTicket *t = &ss->run[i];
 
-			t->exact = ExactKey(ss->km, t->customer_id, t->rank, t->tickets);
+			t->exact = ExactKey(ss->km, t->customer_id, &t->ref, t->rank, t->tickets);
 		}
 		qsort(ss->run, ss->nrun, sizeof(SortedTicket), SortedTicketCmp);
 		MemoryContextSwitchTo(old);
@@ -477,7 +526,8 @@ FlushRun(SealedSort *ss)
  * and rank among the customer's tickets.  Returns false after the last.
  */
 bool
-SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
+SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank,
+			   pg_uuid_t *ref)
 {
 	SealedSort *ss = (SealedSort *) source;
 
@@ -503,6 +553,11 @@ SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
 		t.rank = DatumGetInt32(slot_getattr(ss->slot, 3, &isnull));
 		t.tickets = DatumGetInt64(slot_getattr(ss->slot, 4, &isnull));
 		t.ticket = *DatumGetUUIDP(slot_getattr(ss->slot, 5, &isnull));
+		t.by_ref = ss->km->by_ref;
+		if (t.by_ref)
+			t.ref = *DatumGetUUIDP(slot_getattr(ss->slot, 6, &isnull));
+		else
+			memset(&t.ref, 0, sizeof(t.ref));
 		t.exact = NULL;
 
 		/* a ticket far from the run before it ends that run */
@@ -522,6 +577,7 @@ SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank)
 	*ticket = ss->last->ticket;
 	*customer_id = ss->last->customer_id;
 	*rank = ss->last->rank;
+	*ref = ss->last->ref;
 	ss->nextout++;
 	return true;
 }

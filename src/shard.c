@@ -206,7 +206,7 @@ shard_seal_draw(PG_FUNCTION_ARGS)
 		CheckDrawNotFinished(draw);
 		if (!DrawIsReady(draw))
 			ReportDrawNotReady(draw);
-		RecordSeal(draw_id, digest);
+		RecordSeal(draw, digest, SealDigestVersion(draw));
 	}
 	SPI_finish();
 	PG_RETURN_BYTEA_P(digest);
@@ -233,6 +233,7 @@ shard_sealed_tickets(PG_FUNCTION_ARGS)
 	Numeric		tickets_total;
 	SealedSort *ss;
 	pg_uuid_t	ticket;
+	pg_uuid_t	ref;
 	int64		customer_id;
 	int32		rank;
 	int32		part;
@@ -257,7 +258,7 @@ shard_sealed_tickets(PG_FUNCTION_ARGS)
 	prizes = LoadPrizes(draw_id, &nprizes);
 	ss = SealedSortBegin(draw, prizes, nprizes, work_mem, false, part, parts,
 						 &participants, &tickets_total);
-	while (SealedSortNext(ss, &ticket, &customer_id, &rank))
+	while (SealedSortNext(ss, &ticket, &customer_id, &rank, &ref))
 	{
 		Datum		values[5];
 		bool		nulls[5] = {false};

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * ticket.c
- *	  Ticket values: ordered lists of best tickets.
+ *	  Ticket values and entry references, and ordered lists of best
+ *	  tickets.
  *
  * Every place that keeps "the best k tickets" (the best_tickets aggregate,
  * a customer's entries) shares these helpers, so that they agree on order and
@@ -45,6 +46,32 @@ PutInt8(uint8 *buf, int64 v)
 	uint64		be = pg_hton64((uint64) v);
 
 	memcpy(buf, &be, sizeof(be));
+}
+
+/*
+ * A customer's entry reference in a draw: the first 16 bytes of
+ * HMAC-SHA256(key = the draw's ref_key, message = int8send(draw) ||
+ * int8send(customer)).  The key is never published, so nobody but the
+ * operator and the customer, who is told, can link the reference to the
+ * customer.
+ */
+void
+EntryRef(const uint8 *ref_key, int64 draw_id, int64 customer_id, pg_uuid_t *ref)
+{
+	pg_hmac_ctx *hmac = pg_hmac_create(PG_SHA256);
+	uint8		message[16];
+	uint8		h[32];
+
+	PutInt8(message, draw_id);
+	PutInt8(message + 8, customer_id);
+	if (hmac == NULL || pg_hmac_init(hmac, ref_key, DRAW_SEED_LEN) < 0 ||
+		pg_hmac_update(hmac, message, sizeof(message)) < 0 ||
+		pg_hmac_final(hmac, h, sizeof(h)) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not compute an entry reference")));
+	pg_hmac_free(hmac);
+	memcpy(ref->data, h, UUID_LEN);
 }
 
 /* Start making tickets of one customer in one draw. */

@@ -36,6 +36,8 @@ TicketCmp(const pg_uuid_t *a, const pg_uuid_t *b)
 	return memcmp(a->data, b->data, UUID_LEN);
 }
 
+extern void EntryRef(const uint8 *ref_key, int64 draw_id, int64 customer_id,
+					 pg_uuid_t *ref);
 extern void TicketMakerStart(TicketMaker *maker, const uint8 *seed,
 							 int64 draw_id, int64 customer_id);
 extern void TicketMakerSetCustomer(TicketMaker *maker, int64 customer_id);

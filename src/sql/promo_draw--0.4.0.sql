@@ -34,21 +34,24 @@ COMMENT ON SCHEMA promo_draw IS
  * the hot row this design avoids; the functions keep them consistent.
  */
 
---@include tables/draw/0.3.0.sql
+--@include tables/draw/0.4.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw', '');
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw_draw_id_seq', '');
+
+--@include tables/draw_secret/0.4.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw_secret', '');
 
 --@include tables/prize/0.1.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize', '');
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.prize_prize_id_seq', '');
 
---@include tables/entry/0.3.0.sql
+--@include tables/entry/0.4.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.entry', '');
 
 --@include tables/partition_mark/0.1.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.partition_mark', '');
 
---@include tables/result/0.3.0.sql
+--@include tables/result/0.4.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.result', '');
 
 --@include tables/outbox/0.3.0.sql
@@ -58,9 +61,9 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outbox_notification_id_se
 --@include tables/outcome_delivery/0.3.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
---@include udfs/outcome_payload/0.3.0.sql
+--@include udfs/outcome_payload/0.4.0.sql
 
---@include views/notification/0.3.0.sql
+--@include views/notification/0.4.0.sql
 
 /*
  * Prize draws: functions.  Functions that write are SECURITY DEFINER with a
@@ -71,9 +74,13 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/calling_role/0.1.0.sql
 
---@include udfs/create_draw/0.3.0.sql
+--@include udfs/create_draw/0.4.0.sql
+
+--@include udfs/entry_ref/0.4.0.sql
 
 --@include udfs/add_prize/0.3.0.sql
+
+--@include udfs/prize_frozen/0.4.0.sql
 
 --@include udfs/opt_in/0.1.0.sql
 
@@ -91,19 +98,23 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/seal_draw/0.3.0.sql
 
---@include udfs/set_beacon/0.3.0.sql
+--@include udfs/sealed_digest/0.4.0.sql
 
---@include udfs/take_notifications/0.3.0.sql
+--@include udfs/check_seal_commit/0.4.0.sql
+
+--@include udfs/set_beacon/0.4.0.sql
+
+--@include udfs/take_notifications/0.4.0.sql
 
 --@include udfs/notification_delete/0.3.0.sql
 
 --@include udfs/notification_insert/0.3.0.sql
 
---@include views/draw_reveal/0.1.0.sql
+--@include views/draw_reveal/0.4.0.sql
 
---@include views/entry_reveal/0.3.0.sql
+--@include views/entry_reveal/0.4.0.sql
 
---@include views/draw_summary/0.3.0.sql
+--@include views/draw_summary/0.4.0.sql
 
 --@include views/customer_result/0.1.0.sql
 
@@ -111,7 +122,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
  * A draw among chosen customers in one call, made of the public calls
  * alone, so that promo_draw and promo_draw_proxy share it.
  */
---@include udfs/draw_among/0.3.0.sql
+--@include udfs/draw_among/0.4.0.sql
 
 /*
  * Verifying a draw.  verify_draw goes into promo_draw's install script and
@@ -123,7 +134,9 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/digest_text/0.3.0.sql
 
---@include udfs/verify_draw/0.3.0.sql
+--@include udfs/verify_draw/0.4.0.sql
+
+--@include udfs/draw_record/0.4.0.sql
 
 /*
  * Stake rules (src/stake.c): bets become tickets at a stake interval.
@@ -133,7 +146,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/record_stakes/0.1.0.sql
 
---@include udfs/ticket_progress/0.3.0.sql
+--@include udfs/ticket_progress/0.4.0.sql
 
 --@include udfs/claim_row/0.2.0.sql
 
@@ -313,9 +326,9 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_transfer', '');
 
 --@include udfs/shard_node/0.3.0.sql
 
---@include udfs/shard_draw_definition/0.3.0.sql
+--@include udfs/shard_draw_definition/0.4.0.sql
 
---@include udfs/shard_put_draw/0.3.0.sql
+--@include udfs/shard_put_draw/0.4.0.sql
 
 --@include udfs/shard_draw_state/0.3.0.sql
 
@@ -394,5 +407,6 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.playthrough_expected_balance(numeric, numeric, numeric),
 	promo_draw.simulate_playthrough(numeric, numeric, numeric, numeric, integer, numeric, bigint),
 	promo_draw.bonus_status_now(promo_draw.bonus),
-	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb)
+	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb, uuid),
+	promo_draw.record_time(timestamptz)
 TO PUBLIC;

@@ -75,7 +75,7 @@ SELECT is((SELECT count(*) FROM promo_draw.entry e
                  SELECT array_agg(t ORDER BY t DESC) FROM (
                      SELECT encode(substr(hmac(int8send(d.draw_id) || int8send(e.customer_id) || int8send(j),
                                                d.seed, 'sha256'), 1, 16), 'hex')::uuid AS t
-                     FROM promo_draw.draw d, generate_series(1, e.tickets) j
+                     FROM promo_draw.draw_secret d, generate_series(1, e.tickets) j
                      WHERE d.draw_id = :batch_draw
                      ORDER BY 1 DESC LIMIT 2) best)),
           0::bigint, 'every entry keeps its committed best tickets, numbered as single calls number them');

@@ -23,9 +23,11 @@ BEGIN
 	FOR i IN 1 .. draws LOOP
 		d := promo_draw.create_draw('fairness ' || i, '2100-01-01', opens_at => '2000-01-01',
 		                            partitions => 1, milestones => '{}');
+		UPDATE promo_draw.draw_secret
+		SET seed = sha256(convert_to(test_seed || ':' || i, 'UTF8'))
+		WHERE draw_id = d;
 		UPDATE promo_draw.draw
-		SET seed = sha256(convert_to(test_seed || ':' || i, 'UTF8')),
-		    seed_hash = sha256(sha256(convert_to(test_seed || ':' || i, 'UTF8')))
+		SET seed_hash = sha256(sha256(convert_to(test_seed || ':' || i, 'UTF8')))
 		WHERE draw_id = d;
 		PERFORM promo_draw.add_prize(d, 'Prize', 1);
 		FOR c IN 1 .. 4 LOOP

@@ -193,15 +193,18 @@ foreach my $old (grep { $_ ne $default } @versions)
 		SELECT promo_draw.bonus_bet(1, 10, 1, 'b');
 		SELECT status FROM promo_draw.bonus_state(1);
 	}), "1\n\ncleared", "from $old: and so do bonuses");
+	# a sealed draw whose beacon is due a second after its seal
 	$node->safe_psql($db, q{
 		SELECT promo_draw.draw_among('sealed after upgrade', '{1,2,3}',
-		                             '[{"name": "Prize", "value": 1}]', 'a lottery');
+		                             '[{"name": "Prize", "value": 1}]', 'a lottery',
+		                             beacon_due_at => clock_timestamp() + interval '1 second');
 	});
 	is($node->safe_psql($db, q{
-		SELECT promo_draw.set_beacon(max(draw_id), '\x2a') FROM promo_draw.draw;
+		SELECT pg_sleep_until(beacon_due_at) FROM promo_draw.draw WHERE draw_id = (SELECT max(draw_id) FROM promo_draw.draw);
+		SELECT promo_draw.set_beacon(max(draw_id), sha256('\x2a')) FROM promo_draw.draw;
 		SELECT count(*) FROM promo_draw.run_draw((SELECT max(draw_id) FROM promo_draw.draw));
 		SELECT bool_and(ok) FROM promo_draw.verify_draw((SELECT max(draw_id) FROM promo_draw.draw));
-	}), "\n3\nt", "from $old: and sealed draws");
+	}), "\n\n3\nt", "from $old: and sealed draws");
 }
 
 # promo_draw_proxy is released with promo_draw, and every version of it

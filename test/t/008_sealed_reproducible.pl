@@ -29,7 +29,10 @@ my $create = q{
 	SELECT promo_draw.create_draw('Weekly sealed', '2100-01-01', opens_at => '2000-01-01',
 	                              partitions => 2, stake_per_ticket => 10, max_wins_per_customer => 2,
 	                              default_prize => '10 free spins', sealed => true,
-	                              beacon_source => 'drand quicknet, first round after the seal');
+	                              beacon_source => 'drand quicknet', beacon_due_at => '2100-01-02');
+	-- the draw's reference key, which the operator keeps secret, given to
+	-- the auditor: the digest covers the entries' references
+	UPDATE promo_draw.draw_secret SET ref_key = sha256('the operator''s key') WHERE draw_id = 1;
 	SELECT promo_draw.add_prize(1, 'Car', 20000, 1), promo_draw.add_prize(1, 'Phone', 800, 25),
 	       promo_draw.add_prize(1, 'Voucher', 20, 200);
 };
@@ -54,6 +57,18 @@ my $d1 = $operator->safe_psql('postgres', $digest);
 like($d1, qr/^[0-9a-f]{64}$/, 'the operator\'s draw is sealed');
 is($auditor->safe_psql('postgres', $digest), $d1, 'the same entries give the same digest elsewhere');
 
+# time passes until the beacon is due (the draw's times move to fixed ones in
+# the past, and the digest recorded with its due time follows, on both)
+my $due = q{
+	UPDATE promo_draw.draw SET opens_at = '2000-01-01', closes_at = '2000-01-02', draw_at = '2000-01-02',
+	       sealed_at = '2000-01-02 12:00', seal_committed_at = '2000-01-02 12:00:01',
+	       beacon_due_at = '2000-01-03'
+	WHERE draw_id = 1;
+	UPDATE promo_draw.draw SET entry_digest = promo_draw.sealed_digest(1) WHERE draw_id = 1;
+};
+$_->safe_psql('postgres', $due) for @nodes;
+is($auditor->safe_psql('postgres', $digest), $operator->safe_psql('postgres', $digest),
+	'with the beacon due, still the same digest on both');
 my $beacon = "SELECT promo_draw.set_beacon(1, sha256('round $seed'), 'round $seed')";
 $_->safe_psql('postgres', $beacon) for @nodes;
 my $results = q{

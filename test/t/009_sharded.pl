@@ -80,8 +80,8 @@ for my $d (1 .. 5)
 	my $def = $shards[0]->safe_psql('postgres', "SELECT promo_draw.shard_draw_definition($d)");
 	$proxy->safe_psql('single', "SELECT promo_draw.shard_put_draw('$def')");
 }
-is($shards[1]->safe_psql('postgres', 'SELECT string_agg(draw_id || encode(seed, \'hex\'), \',\' ORDER BY draw_id) FROM promo_draw.draw'),
-	$shards[0]->safe_psql('postgres', 'SELECT string_agg(draw_id || encode(seed, \'hex\'), \',\' ORDER BY draw_id) FROM promo_draw.draw'),
+is($shards[1]->safe_psql('postgres', 'SELECT string_agg(draw_id || encode(seed, \'hex\') || encode(ref_key, \'hex\'), \',\' ORDER BY draw_id) FROM promo_draw.draw_secret'),
+	$shards[0]->safe_psql('postgres', 'SELECT string_agg(draw_id || encode(seed, \'hex\') || encode(ref_key, \'hex\'), \',\' ORDER BY draw_id) FROM promo_draw.draw_secret'),
 	'every shard has the same draws with the same seeds');
 
 # the same entries on both: batches, stakes and single awards
