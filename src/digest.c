@@ -17,6 +17,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "fmgr.h"
 #include "mb/pg_wchar.h"
 #include "port/pg_bswap.h"
 #include "utils/builtins.h"
@@ -175,4 +176,30 @@ StorePrizeDigest(DrawState *draw)
 	SqlRunLatest(&store_prize_digest_plan, args, NULL, 0);
 	memcpy(draw->prize_digest, VARDATA(value), DRAW_DIGEST_LEN);
 	draw->has_prize_digest = true;
+}
+
+/*
+ * prize_digest(draw_id): the prize digest a draw's rules and prize table
+ * give now, for a shard to store when it publishes a draw and for tests.
+ */
+PG_FUNCTION_INFO_V1(prize_digest);
+Datum
+prize_digest(PG_FUNCTION_ARGS)
+{
+	DrawState  *draw;
+	Prize	   *prizes;
+	int			nprizes;
+	bytea	   *result = palloc(VARHDRSZ + DRAW_DIGEST_LEN);
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("draw_id must not be null")));
+	SPI_connect();
+	draw = LoadDraw(PG_GETARG_INT64(0), false);
+	prizes = LoadPrizes(draw->draw_id, &nprizes);
+	PrizeDigest(draw, prizes, nprizes, (uint8 *) VARDATA(result));
+	SPI_finish();
+	SET_VARSIZE(result, VARHDRSZ + DRAW_DIGEST_LEN);
+	PG_RETURN_BYTEA_P(result);
 }

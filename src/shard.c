@@ -22,6 +22,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
+#include "digest.h"
 #include "draw.h"
 #include "promo_draw.h"
 #include "sqlexec.h"
@@ -207,6 +208,7 @@ shard_seal_draw(PG_FUNCTION_ARGS)
 		if (!DrawIsReady(draw))
 			ReportDrawNotReady(draw);
 		RecordSeal(draw, digest, SealDigestVersion(draw));
+		StorePrizeDigest(draw);
 	}
 	SPI_finish();
 	PG_RETURN_BYTEA_P(digest);
@@ -215,9 +217,9 @@ shard_seal_draw(PG_FUNCTION_ARGS)
 /*
  * shard_sealed_tickets(draw_id, part, parts): on a shard, the keys of its
  * participants' tickets in a sealed draw that has its beacon, in the draw's
- * order (key, then customer, then ticket number; near ties settled in
- * numeric), for the proxy to merge: key, customer_id, rank, tickets,
- * ticket.  Only the participants whose customer_id mod parts is part.
+ * order (key, then reference or customer, then ticket number; near ties
+ * settled in numeric), for the proxy to merge: key, customer_id, rank,
+ * tickets, ticket and (from 0.4.0, digest version 2) entry_ref.  Only the participants whose customer_id mod parts is part.
  * Takes the draw's runner lock and barrier to the end of the transaction.
  */
 PG_FUNCTION_INFO_V1(shard_sealed_tickets);
@@ -260,8 +262,8 @@ shard_sealed_tickets(PG_FUNCTION_ARGS)
 						 &participants, &tickets_total);
 	while (SealedSortNext(ss, &ticket, &customer_id, &rank, &ref))
 	{
-		Datum		values[5];
-		bool		nulls[5] = {false};
+		Datum		values[6];
+		bool		nulls[6] = {false};
 
 		double		key;
 		int64		tickets;
@@ -272,6 +274,9 @@ shard_sealed_tickets(PG_FUNCTION_ARGS)
 		values[2] = Int32GetDatum(rank);
 		values[3] = Int64GetDatum(tickets);
 		values[4] = UUIDPGetDatum(&ticket);
+		/* from 0.4.0, the entry's reference (digest version 2) */
+		values[5] = UUIDPGetDatum(&ref);
+		nulls[5] = draw->digest_version != 2;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		CHECK_FOR_INTERRUPTS();
 	}

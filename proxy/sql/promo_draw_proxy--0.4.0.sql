@@ -46,7 +46,7 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include udfs/node_of_bonus/0.3.0.sql
 
---@include types/draw_row/0.3.0.sql
+--@include types/draw_row/0.4.0.sql
 
 /*
  * The PL/Proxy functions: each runs one statement on one node (RUN ON a
@@ -61,7 +61,7 @@ COMMENT ON SCHEMA promo_draw IS
 
 -- definitions: made on node 0, copied everywhere
 
---@include udfs/create_draw_on_0/0.3.0.sql
+--@include udfs/create_draw_on_0/0.4.0.sql
 
 --@include udfs/add_prize_on_0/0.3.0.sql
 
@@ -85,19 +85,19 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include udfs/record_stakes_on/0.3.0.sql
 
---@include udfs/ticket_progress/0.3.0.sql
+--@include udfs/ticket_progress/0.4.0.sql
 
 -- the sharded draw (run_draw, below)
 
 --@include udfs/draw_state_on_all/0.3.0.sql
 
---@include udfs/draw_tickets_on_all/0.3.0.sql
+--@include udfs/draw_tickets_on_all/0.4.0.sql
 
 --@include udfs/ineligible_on/0.3.0.sql
 
---@include udfs/stage_draw_on/0.3.0.sql
+--@include udfs/stage_draw_on/0.4.0.sql
 
---@include udfs/publish_draw_on_all/0.3.0.sql
+--@include udfs/publish_draw_on_all/0.4.0.sql
 
 --@include udfs/draw_results_on_all/0.3.0.sql
 
@@ -105,25 +105,25 @@ COMMENT ON SCHEMA promo_draw IS
 
 -- sealed draws
 
---@include udfs/sealed_entries_on_all/0.3.0.sql
+--@include udfs/sealed_entries_on_all/0.4.0.sql
 
 --@include udfs/seal_draw_on_all/0.3.0.sql
 
 --@include udfs/set_beacon_on/0.3.0.sql
 
---@include udfs/sealed_tickets_on_all/0.3.0.sql
+--@include udfs/sealed_tickets_on_all/0.4.0.sql
 
 -- what the reports and verify_draw read, from every node (NULL: every draw)
 
---@include udfs/draw_rows/0.3.0.sql
+--@include udfs/draw_rows/0.4.0.sql
 
 --@include udfs/prize_rows/0.3.0.sql
 
 --@include udfs/draw_reveal_rows/0.3.0.sql
 
---@include udfs/entry_reveal_rows/0.3.0.sql
+--@include udfs/entry_reveal_rows/0.4.0.sql
 
---@include udfs/result_rows/0.3.0.sql
+--@include udfs/result_rows/0.4.0.sql
 
 --@include udfs/notification_rows/0.3.0.sql
 
@@ -193,7 +193,7 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include udfs/copy_draw/0.3.0.sql
 
---@include udfs/create_draw/0.3.0.sql
+--@include udfs/create_draw/0.4.0.sql
 
 --@include udfs/add_prize/0.3.0.sql
 
@@ -205,25 +205,25 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include udfs/cancel_draw/0.3.0.sql
 
---@include udfs/run_draw/0.3.0.sql
+--@include udfs/run_draw/0.4.0.sql
 
 --@include udfs/run_due_draws/0.3.0.sql
 
---@include udfs/draws/0.3.0.sql
+--@include udfs/draws/0.4.0.sql
 
 --@include udfs/draw_of/0.3.0.sql
 
 --@include udfs/draw_reveal_of/0.3.0.sql
 
---@include udfs/entry_reveal_of/0.3.0.sql
+--@include udfs/entry_reveal_of/0.4.0.sql
 
 --@include udfs/prize_of/0.3.0.sql
 
---@include udfs/result_of/0.3.0.sql
+--@include udfs/result_of/0.4.0.sql
 
 --@include udfs/notification_of/0.3.0.sql
 
---@include views/draw_summary/0.3.0.sql
+--@include views/draw_summary/0.4.0.sql
 
 --@include views/customer_result/0.3.0.sql
 
@@ -237,7 +237,18 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include ../../src/sql/udfs/digest_text/0.3.0.sql
 
---@include ../../src/sql/udfs/verify_draw/0.3.0.sql
+--@include ../../src/sql/udfs/verify_draw/0.4.0.sql
+
+/*
+ * The public record of a sharded draw: every node's lines, merged as one
+ * node holding every entry would give them.
+ */
+
+--@include udfs/record_rows_on_all/0.4.0.sql
+
+--@include udfs/draw_record_rows/0.4.0.sql
+
+--@include ../../src/sql/udfs/draw_record/0.4.0.sql
 
 /*
  * Sealed draws on a sharded deployment.
@@ -251,11 +262,11 @@ COMMENT ON SCHEMA promo_draw IS
  * node's.
  */
 
---@include udfs/sealed_digest/0.3.0.sql
+--@include udfs/sealed_digest/0.4.0.sql
 
---@include udfs/exact_key/0.3.0.sql
+--@include udfs/exact_key/0.4.0.sql
 
---@include udfs/seal_draw/0.3.0.sql
+--@include udfs/seal_draw/0.4.0.sql
 
 --@include udfs/set_beacon/0.3.0.sql
 
@@ -263,7 +274,7 @@ COMMENT ON SCHEMA promo_draw IS
  * A draw among chosen customers in one call, made of the public calls
  * alone, so that promo_draw and promo_draw_proxy share it.
  */
---@include ../../src/sql/udfs/draw_among/0.3.0.sql
+--@include ../../src/sql/udfs/draw_among/0.4.0.sql
 
 /*
  * Shared by promo_draw and promo_draw_proxy, whose code_report and

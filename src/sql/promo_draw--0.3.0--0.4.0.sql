@@ -122,9 +122,26 @@ DROP FUNCTION promo_draw.ticket_progress(bigint, bigint);
 --@include udfs/check_seal_commit/0.4.0.sql
 --@include udfs/set_beacon/0.4.0.sql OR REPLACE
 --@include udfs/verify_draw/0.4.0.sql OR REPLACE
+--@include udfs/draw_record_rows/0.4.0.sql
 --@include udfs/draw_record/0.4.0.sql
 --@include udfs/shard_draw_definition/0.4.0.sql OR REPLACE
 --@include udfs/shard_put_draw/0.4.0.sql OR REPLACE
+--@include udfs/prize_digest/0.4.0.sql
+
+-- the shard side of a sharded draw carries entry references and digests:
+-- the functions whose results or arguments change are dropped and created
+-- again (a proxy of 0.3.0 cannot draw on shards of 0.4.0: update the proxy
+-- right after the shards)
+DROP FUNCTION promo_draw.shard_draw_tickets(bigint, integer, integer);
+--@include udfs/shard_draw_tickets/0.4.0.sql
+DROP FUNCTION promo_draw.shard_sealed_entries(bigint);
+--@include udfs/shard_sealed_entries/0.4.0.sql
+DROP FUNCTION promo_draw.shard_sealed_tickets(bigint, integer, integer);
+--@include udfs/shard_sealed_tickets/0.4.0.sql
+DROP FUNCTION promo_draw.shard_stage_draw(bigint, uuid, bigint[], bigint[], uuid[], bigint[], text[]);
+--@include udfs/shard_stage_draw/0.4.0.sql
+DROP FUNCTION promo_draw.shard_publish_draw(bigint, uuid, bigint[]);
+--@include udfs/shard_publish_draw/0.4.0.sql
 
 -- privileges: the new functions as a fresh install has them, and the ones
 -- dropped and created again with those they had
@@ -139,7 +156,13 @@ REVOKE EXECUTE ON FUNCTION
 	promo_draw.sealed_digest(bigint),
 	promo_draw.check_seal_commit(),
 	promo_draw.draw_record(bigint),
-	promo_draw.draw_record_rows(bigint)
+	promo_draw.draw_record_rows(bigint),
+	promo_draw.prize_digest(bigint),
+	promo_draw.shard_draw_tickets(bigint, integer, integer),
+	promo_draw.shard_sealed_entries(bigint),
+	promo_draw.shard_sealed_tickets(bigint, integer, integer),
+	promo_draw.shard_stage_draw(bigint, uuid, bigint[], bigint[], uuid[], bigint[], text[], uuid[]),
+	promo_draw.shard_publish_draw(bigint, uuid, bigint[], bytea)
 FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION
 	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb, uuid),

@@ -100,6 +100,8 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/sealed_digest/0.4.0.sql
 
+--@include udfs/prize_digest/0.4.0.sql
+
 --@include udfs/check_seal_commit/0.4.0.sql
 
 --@include udfs/set_beacon/0.4.0.sql
@@ -136,6 +138,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/verify_draw/0.4.0.sql
 
+--@include udfs/draw_record_rows/0.4.0.sql
 --@include udfs/draw_record/0.4.0.sql
 
 /*
@@ -336,19 +339,19 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_transfer', '');
 
 --@include udfs/shard_ineligible/0.3.0.sql
 
---@include udfs/shard_draw_tickets/0.3.0.sql
+--@include udfs/shard_draw_tickets/0.4.0.sql
 
 --@include udfs/shard_seal_begin/0.3.0.sql
 
---@include udfs/shard_sealed_entries/0.3.0.sql
+--@include udfs/shard_sealed_entries/0.4.0.sql
 
 --@include udfs/shard_seal_draw/0.3.0.sql
 
---@include udfs/shard_sealed_tickets/0.3.0.sql
+--@include udfs/shard_sealed_tickets/0.4.0.sql
 
---@include udfs/shard_stage_draw/0.3.0.sql
+--@include udfs/shard_stage_draw/0.4.0.sql
 
---@include udfs/shard_publish_draw/0.3.0.sql
+--@include udfs/shard_publish_draw/0.4.0.sql
 
 --@include udfs/shard_draw_results/0.3.0.sql
 

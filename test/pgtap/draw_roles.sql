@@ -8,7 +8,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(42);
+SELECT plan(45);
 \ir ../../examples/roles.sql
 -- this test starts with every message delivered (rolled back at the end)
 DELETE FROM promo_draw.notification;
@@ -37,7 +37,8 @@ SELECT throws_ok($$SELECT promo_draw.create_draw('x', '2100-01-01', eligibility 
 	'42501', NULL, 'an eligibility function the operator may not execute is refused');
 SELECT throws_ok($$SELECT promo_draw.award_tickets(current_setting('pdtest.draw')::bigint, 1, 1)$$,
 	'42501', NULL, 'the operator does not take tickets');
-SELECT throws_ok($$SELECT seed FROM promo_draw.draw$$, '42501', NULL, 'the operator cannot read seeds');
+SELECT throws_ok($$SELECT seed FROM promo_draw.draw_secret$$, '42501', NULL, 'the operator cannot read seeds');
+SELECT throws_ok($$SELECT ref_key FROM promo_draw.draw_secret$$, '42501', NULL, 'the operator cannot read the keys of entry references');
 RESET ROLE;
 SELECT is((SELECT created_by::text FROM promo_draw.draw WHERE draw_id = current_setting('pdtest.draw')::bigint),
 	'promo_operator', 'the draw records the role that created it, not the extension owner');
@@ -48,7 +49,8 @@ SELECT lives_ok($$SELECT promo_draw.award_tickets(current_setting('pdtest.draw')
                   FROM generate_series(1, 5) c$$, 'the application awards tickets');
 SELECT lives_ok($$SELECT promo_draw.opt_in(current_setting('pdtest.draw')::bigint, 1)$$,
 	'the application opts customers in');
-SELECT throws_ok($$SELECT seed FROM promo_draw.draw$$, '42501', NULL, 'the application cannot read seeds');
+SELECT throws_ok($$SELECT seed FROM promo_draw.draw_secret$$, '42501', NULL, 'the application cannot read seeds');
+SELECT throws_ok($$SELECT ref_key FROM promo_draw.draw_secret$$, '42501', NULL, 'the application cannot read the keys of entry references');
 SELECT throws_ok($$SELECT best FROM promo_draw.entry$$, '42501', NULL, 'nor best tickets');
 SELECT throws_ok($$INSERT INTO promo_draw.entry (draw_id, customer_id, tickets) VALUES (1, 1, 100)$$,
 	'42501', NULL, 'the application cannot write entries directly');
@@ -67,7 +69,8 @@ RESET ROLE;
 
 -- reporting reads, but not the secrets before the draw
 SET LOCAL ROLE promo_reporting;
-SELECT throws_ok($$SELECT seed FROM promo_draw.draw$$, '42501', NULL, 'reporting cannot read seeds');
+SELECT throws_ok($$SELECT seed FROM promo_draw.draw_secret$$, '42501', NULL, 'reporting cannot read seeds');
+SELECT throws_ok($$SELECT ref_key FROM promo_draw.draw_secret$$, '42501', NULL, 'reporting cannot read the keys of entry references');
 SELECT throws_ok($$SELECT best FROM promo_draw.entry$$, '42501', NULL, 'nor best tickets');
 SELECT is((SELECT count(*) FROM promo_draw.draw_reveal
            WHERE draw_id = current_setting('pdtest.draw')::bigint), 0::bigint,
@@ -124,11 +127,12 @@ RESET ROLE;
 SET LOCAL ROLE promo_operator;
 SELECT lives_ok($$SELECT set_config('pdtest.sealed',
 	promo_draw.draw_among('Roles, sealed', '{1,2}', '[{"name": "Cap", "value": 1}]',
-	                      beacon_source => 'a lottery')::text, true)$$,
+	                      beacon_source => 'a lottery',
+	                      beacon_due_at => now() + interval '1 hour')::text, true)$$,
 	'the operator draws among customers, sealed');
 SELECT lives_ok($$SELECT promo_draw.seal_draw(current_setting('pdtest.sealed')::bigint)$$,
 	'the operator seals');
-SELECT throws_ok($$SELECT promo_draw.set_beacon(current_setting('pdtest.sealed')::bigint, '\x01')$$,
+SELECT throws_ok($$SELECT promo_draw.set_beacon(current_setting('pdtest.sealed')::bigint, sha256('x'))$$,
 	'PD041', NULL, 'the operator may give a beacon (here refused only because the seal has not committed)');
 RESET ROLE;
 SET LOCAL ROLE promo_app;

@@ -31,8 +31,17 @@ BEGIN
 		d := promo_draw.draw_among('sealed fairness ' || i, '{1,2,3,4}',
 		                           '[{"name": "First", "value": 2}, {"name": "Second", "value": 1}]',
 		                           beacon_source => 'the test seed', tickets => '{1,2,3,4}',
-		                           max_wins_per_customer => m);
+		                           max_wins_per_customer => m,
+		                           beacon_due_at => clock_timestamp() + interval '1 hour');
 		COMMIT;
+		-- the hour passes: the draw's times move into the past, and the
+		-- digest, which covers the due time, follows
+		UPDATE promo_draw.draw
+		SET opens_at = '2000-01-01', closes_at = '2000-01-02', draw_at = '2000-01-02',
+		    sealed_at = '2000-01-02 12:00', seal_committed_at = '2000-01-02 12:00:01',
+		    beacon_due_at = '2000-01-03'
+		WHERE draw_id = d;
+		UPDATE promo_draw.draw SET entry_digest = promo_draw.sealed_digest(d) WHERE draw_id = d;
 		PERFORM promo_draw.set_beacon(d, sha256(convert_to(test_seed || ':' || i, 'UTF8')));
 		INSERT INTO sealed_win
 		SELECT i, m, max(r.customer_id) FILTER (WHERE r.prize = 'First'),

@@ -20,10 +20,10 @@ use Test::More;
 my $seed = $ENV{PDTEST_SEED} // (time() % 1000000);
 diag("seed $seed (rerun with PDTEST_SEED=$seed)");
 
-my $proxy = PostgreSQL::Test::Cluster->new('proxy');
+our $proxy = PostgreSQL::Test::Cluster->new('proxy');
 $proxy->init;
 $proxy->start;
-my @shards;
+our @shards;
 for my $k (0, 1)
 {
 	my $node = PostgreSQL::Test::Cluster->new("shard$k");
@@ -48,6 +48,43 @@ my $connstr = sub {
 	my ($node) = @_;
 	return 'host=' . $node->host . ' port=' . $node->port . ' dbname=postgres connect_timeout=5';
 };
+# A sealed draw's beacon is due after its seal commits, and cannot be given
+# before: time passes for the draw on every node and on the single node (its
+# times move to fixed ones in the past), and the digest, which covers the due
+# time, follows: the single node computes it, and the shards take it.
+sub beacon_due_now
+{
+	my ($id) = @_;
+	my $times = qq{UPDATE promo_draw.draw
+		SET opens_at = '2000-01-01', closes_at = '2000-01-02', draw_at = '2000-01-02',
+		    sealed_at = '2000-01-02 12:00', seal_committed_at = '2000-01-02 12:00:01',
+		    beacon_due_at = '2000-01-03'
+		WHERE draw_id = $id};
+	my $digest = $main::proxy->safe_psql('single', qq{$times;
+		UPDATE promo_draw.draw SET entry_digest = promo_draw.sealed_digest($id) WHERE draw_id = $id;
+		SELECT encode(entry_digest, 'hex') FROM promo_draw.draw WHERE draw_id = $id});
+	$_->safe_psql('postgres', qq{$times;
+		UPDATE promo_draw.draw SET entry_digest = decode('$digest', 'hex') WHERE draw_id = $id})
+	  for @main::shards;
+	return;
+}
+
+# The single node's copy of a draw it created itself, rather than from shard
+# 0's definition, takes shard 0's key of entry references, on which a sealed
+# draw's digest and order depend.
+sub same_ref_key
+{
+	my ($id) = @_;
+	my $key = $main::shards[0]->safe_psql('postgres',
+		"SELECT encode(ref_key, 'hex') FROM promo_draw.draw_secret WHERE draw_id = $id");
+	$main::proxy->safe_psql('single', qq{
+		UPDATE promo_draw.draw_secret SET ref_key = decode('$key', 'hex') WHERE draw_id = $id;
+		UPDATE promo_draw.entry SET entry_ref = promo_draw.entry_ref(draw_id, customer_id) WHERE draw_id = $id;
+		UPDATE promo_draw.draw SET entry_digest = promo_draw.sealed_digest($id)
+		WHERE draw_id = $id AND entry_digest IS NOT NULL});
+	return;
+}
+
 $proxy->safe_psql('postgres', $eligible . sprintf(q{
 	CREATE DATABASE single;
 	CREATE EXTENSION promo_draw_proxy CASCADE;
@@ -128,7 +165,7 @@ for my $d (1, 2)
 	is($sharded, $single, "draw $d: the sharded draw equals the single-node draw, place by place");
 	is($proxy->safe_psql('postgres', sprintf($results, $d)), $single, "draw $d: run again, it returns the same");
 	is($proxy->safe_psql('postgres', "SELECT string_agg(check_name || '=' || ok, ' ') FROM promo_draw.verify_draw($d)"),
-		'drawn=true seed=true tickets=true participants=true results=true messages=true',
+		'drawn=true seed=true tickets=true digest=true prizes=true participants=true results=true messages=true',
 		"draw $d: verify_draw on the proxy checks every shard");
 }
 my $outcomes = $proxy->safe_psql('single',
@@ -215,7 +252,8 @@ is($proxy->safe_psql('postgres', "SELECT won || ' ' || lost FROM promo_draw.draw
 $proxy->safe_psql('postgres', q{
 	SELECT promo_draw.create_draw('Bonus Time', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
 	                              max_wins_per_customer => 2, default_prize => '5 free spins',
-	                              sealed => true, beacon_source => 'drand quicknet, the round after the seal');
+	                              sealed => true, beacon_source => 'drand quicknet, the round after the seal',
+	                              beacon_due_at => '2100-01-02');
 	SELECT promo_draw.add_prize(7, 'Car', 20000, 1), promo_draw.add_prize(7, 'Spins', 10, 40);
 });
 my $sealed_def = $shards[0]->safe_psql('postgres', 'SELECT promo_draw.shard_draw_definition(7)');
@@ -241,6 +279,9 @@ like($err, qr/has no beacon yet/, 'it is not drawn before its beacon');
 like($err, qr/shard 0 of a sharded deployment/, 'a shard does not seal on its own (PD050)');
 ($ret, $out, $err) = $shards[1]->psql('postgres', "SELECT promo_draw.shard_seal_draw(7, sha256('another'))");
 like($err, qr/sealed on this node with another digest/, 'nor takes another digest once sealed');
+($ret, $out, $err) = $proxy->psql('postgres', "SELECT promo_draw.set_beacon(7, sha256('early'))");
+like($err, qr/PD041|before/, 'nor given its beacon before it is due');
+beacon_due_now(7);
 my $beacon = "SELECT promo_draw.set_beacon(7, sha256('round $seed'), 'round $seed')";
 $proxy->safe_psql($_, $beacon) for ('postgres', 'single');
 ($ret, $out, $err) = $proxy->psql('postgres', $beacon);
@@ -249,7 +290,8 @@ is($proxy->safe_psql('postgres', q{
 	SELECT count(*) FROM (SELECT * FROM promo_draw_proxy.sealed_tickets_on_all(7, 0, 1) LIMIT 300) k,
 	     promo_draw_proxy.draw_rows(7) d
 	WHERE d.node = 0
-	  AND abs(promo_draw_proxy.exact_key(d.beacon, d.entry_digest, k.customer_id, k.rank, k.tickets)
+	  AND abs(promo_draw_proxy.exact_key(d.beacon, d.entry_digest, k.customer_id, k.entry_ref, k.rank,
+	                                     k.tickets, true)
 	          - k.key::numeric) > 1e-12 * k.key::numeric
 }), '0', 'the exact keys with which the proxy settles near ties between shards are the shards\' keys');
 # the proxy fetches a large draw's keys in parts (customer_id mod parts)
@@ -271,15 +313,32 @@ is(join(' ', map { $_->safe_psql('postgres', 'SELECT status FROM promo_draw.draw
 $shards[1]->safe_psql('postgres', "SET session_replication_role = replica; " . sprintf($tamper, -1));
 is($proxy->safe_psql('postgres', sprintf($results, 7)), $proxy->safe_psql('single', sprintf($results, 7)),
 	'the sealed draw over the shards equals the single-node draw, place by place');
-is($proxy->safe_psql('postgres', "SELECT string_agg(check_name || '=' || ok, ' ') FROM promo_draw.verify_draw(7)"),
-	'drawn=true digest=true beacon=true participants=true results=true messages=true',
-	'verify_draw on the proxy checks the digest over every shard, the beacon and the results');
+my $checks = "SELECT string_agg(check_name || '=' || ok, ' ') FROM promo_draw.verify_draw(7)";
+my $proxy_checks = $proxy->safe_psql('postgres', $checks);
+is($proxy_checks, $proxy->safe_psql('single', $checks),
+	'verify_draw on the proxy makes the single node\'s checks');
+like($proxy_checks, qr/digest=true.*beacon=true/, 'the digest over every shard and the beacon check');
+unlike($proxy_checks, qr/=false/, 'and so does every other check');
+
+# the public record through the proxy is the single node's: every shard's
+# entries by reference, every result by place, and no customer id
+my $record = q{SELECT md5((r -> 'entries')::text) || ' ' || md5((r -> 'results')::text) || ' '
+	|| (r ->> 'participants') || ' ' || (r ->> 'tickets_total') || ' ' || (r ->> 'entry_digest')
+	|| ' ' || (r ->> 'prize_digest') || ' ' || jsonb_array_length(r -> 'entries')
+	FROM promo_draw.draw_record(7) r};
+my $proxy_record = $proxy->safe_psql('postgres', $record);
+is($proxy_record, $proxy->safe_psql('single', $record),
+	'draw_record on the proxy gives the single node\'s entries, results and digests');
+like($proxy_record, qr/ 2000$/, 'with every participant once');
+is($proxy->safe_psql('postgres', q{SELECT count(*) FROM promo_draw.draw_record_rows(7) r WHERE r LIKE '%customer_id%'}),
+	'0', 'and no customer id');
 
 # a seal that did not reach the nodes (every partition closed on each shard,
 # no seal yet) is completed by run_due_draws on the proxy, before draw_at
 $proxy->safe_psql('postgres', q{
 	SELECT promo_draw.create_draw('Late seal', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
-	                              sealed => true, beacon_source => 'the round after the seal');
+	                              sealed => true, beacon_source => 'the round after the seal',
+	                              beacon_due_at => '2100-01-02');
 	SELECT promo_draw.award_tickets(8, array_agg(c ORDER BY c), NULL) FROM generate_series(1, 50) c;
 });
 $_->safe_psql('postgres', 'SELECT promo_draw.close_partition(8, 0)') for @shards;
@@ -291,12 +350,14 @@ my @late = map { $_->safe_psql('postgres', $late) } @shards;
 is($late[0], $late[1], 'but seals every shard with one digest');
 is($late[0], 'sealed ' . $proxy->safe_psql('postgres', "SELECT encode(promo_draw.seal_draw(8), 'hex')"),
 	'the digest of every shard\'s entries');
+($ret, $out, $err) = $proxy->psql('postgres', 'SELECT promo_draw.draw_record(8)');
+like($err, qr/has no record yet/, 'a sealed draw not drawn yet has no record (PD043)');
 
 # draw_among through the proxy: the same draw as on one node; a call that
 # fails part-way leaves its draw cancelled on every shard, never open
 my $among = q{SELECT promo_draw.draw_among('Happy hour', ARRAY(SELECT c FROM generate_series(1, 3000, 7) c),
 	'[{"name": "Cap", "value": 5, "quantity": 4}]', 'the next round',
-	tickets => ARRAY(SELECT c % 3 + 1 FROM generate_series(1, 3000, 7) c)::bigint[])};
+	beacon_due_at => '2100-01-01', tickets => ARRAY(SELECT c % 3 + 1 FROM generate_series(1, 3000, 7) c)::bigint[])};
 my $among_id = $proxy->safe_psql('postgres', $among);
 # the single node makes the same call under the same draw and prize ids
 my $first_prize = $shards[0]->safe_psql('postgres', "SELECT min(prize_id) FROM promo_draw.prize WHERE draw_id = $among_id");
@@ -304,14 +365,16 @@ $proxy->safe_psql('single', qq{
 	SELECT setval(pg_get_serial_sequence('promo_draw.draw', 'draw_id'), $among_id - 1),
 	       setval(pg_get_serial_sequence('promo_draw.prize', 'prize_id'), $first_prize - 1)});
 is($proxy->safe_psql('single', $among), "$among_id", 'the single node makes the same draw');
+same_ref_key($among_id);
 is(join(' ', map { $_->safe_psql('postgres', "SELECT status || ' ' || encode(entry_digest, 'hex') FROM promo_draw.draw WHERE draw_id = $among_id") } @shards),
 	join(' ', ('sealed ' . $proxy->safe_psql('single', "SELECT encode(entry_digest, 'hex') FROM promo_draw.draw WHERE draw_id = $among_id")) x 2),
 	'draw_among on the proxy seals every shard with the single node\'s digest');
+beacon_due_now($among_id);
 $proxy->safe_psql($_, "SELECT promo_draw.set_beacon($among_id, sha256('among $seed'))") for ('postgres', 'single');
 is($proxy->safe_psql('postgres', sprintf($results, $among_id)), $proxy->safe_psql('single', sprintf($results, $among_id)),
 	'and draws what the single node draws');
 ($ret, $out, $err) = $proxy->psql('postgres', q{SELECT promo_draw.draw_among('Broken', '{1,2,3}',
-	'[{"name": "Cap", "value": 5}]', 'the next round', tickets => '{1,2}')});
+	'[{"name": "Cap", "value": 5}]', 'the next round', beacon_due_at => '2100-01-01', tickets => '{1,2}')});
 like($err, qr/arrays of a batch must have the same length/, 'a draw_among with bad arrays fails with award_tickets\' error');
 is(join(' ', map { $_->safe_psql('postgres', "SELECT string_agg(status, ',') FROM promo_draw.draw WHERE name = 'Broken'") } @shards),
 	'cancelled cancelled', 'and leaves its draw cancelled on every shard');
@@ -371,7 +434,10 @@ is($proxy->safe_psql('postgres', "SET ROLE promo_app; SELECT tickets FROM promo_
 	$proxy->safe_psql('postgres', "SELECT tickets FROM promo_draw.ticket_progress(1, $c0)"),
 	'the application reads a customer\'s progress through the proxy');
 is($proxy->safe_psql('postgres', "SET ROLE promo_reporting; SELECT string_agg(ok::text, ' ') FROM promo_draw.verify_draw(2)"),
-	'true true true true true true', 'reporting verifies a draw through the proxy');
+	'true true true true true true true true', 'reporting verifies a draw through the proxy');
+is($proxy->safe_psql('postgres', "SET ROLE promo_reporting; SELECT jsonb_array_length(promo_draw.draw_record(7) -> 'results')"),
+	$proxy->safe_psql('postgres', "SELECT count(*) FROM promo_draw_proxy.result_of(7)"),
+	'and publishes a draw\'s record');
 is($proxy->safe_psql('postgres', "SET ROLE promo_reporting; SELECT won FROM promo_draw.draw_summary WHERE draw_id = 2"),
 	'50', 'and reads draw_summary');
 for my $call ("promo_draw_proxy.put_code_on(0, 'x', now(), now() + interval '1 day', NULL, '{}', NULL)",
