@@ -9,6 +9,11 @@ A sealed record is also checked with every key compared exactly (not only
 those whose floating-point values are close), and must give the same order.
 
 usage: verify_records.py VERIFIER RECORDS.json [SEED]
+       verify_records.py --emit VERIFIER RECORDS.json SEED OUT.json
+
+With --emit it writes instead, for the verifier page's test
+(013_verifier_page.pl), every record and every changed copy with the
+verdict the command line gives it: [{"text": ..., "verdict": ...}, ...].
 """
 
 import copy
@@ -86,7 +91,30 @@ def tamperings(record, rng):
     return out
 
 
+def verdict_of(vd, record):
+    try:
+        return vd.verify(copy.deepcopy(record))
+    except vd.Mismatch as e:
+        return "FAIL: %s: %s" % (e.check, e.detail)
+
+
+def emit(vd, records, rng, out):
+    cases = []
+    for record in records:
+        cases.append({"text": json.dumps(record), "verdict": verdict_of(vd, record)})
+        for name, changed in tamperings(record, rng):
+            cases.append({"text": json.dumps(changed), "verdict": verdict_of(vd, changed)})
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(cases, f)
+
+
 def main():
+    if sys.argv[1] == "--emit":
+        vd = load(sys.argv[2])
+        with open(sys.argv[3], encoding="utf-8") as f:
+            records = json.load(f)
+        emit(vd, records, random.Random(int(sys.argv[4])), sys.argv[5])
+        return
     vd = load(sys.argv[1])
     with open(sys.argv[2], encoding="utf-8") as f:
         records = json.load(f)
