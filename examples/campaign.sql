@@ -240,14 +240,23 @@ FROM (VALUES (0.96), (0.97), (0.98)) r(payout_rate),
 SELECT promo_draw.draw_among('Bonus Time', array_agg(customer_id ORDER BY customer_id),
          '[{"name": "100 free spins", "value": 20, "quantity": 10},
            {"name": "VIP weekend", "value": 2500}]',
-         beacon_source => 'drand quicknet: the first round after the seal',
+         beacon_source => 'drand quicknet: the round due at beacon_due_at',
+         beacon_due_at => clock_timestamp() + interval '3 seconds',
          tickets => array_agg(greatest(1, floor(stake / 100))::bigint ORDER BY customer_id)) AS bonus_time
 FROM (SELECT customer_id, stake FROM promo_draw.entry WHERE draw_id = :draw
       ORDER BY stake DESC, customer_id LIMIT 1000) top \gset
-\echo 'sealed: the digest below is published now, before any beacon value exists'
-SELECT status, participants, tickets, sealed_at IS NOT NULL AS sealed, encode(entry_digest, 'hex') AS entry_digest,
-       beacon_source
+\echo 'sealed: the digest below is published now, before the beacon value is due'
+\echo '(the seal had to commit before beacon_due_at, or the draw could only be cancelled)'
+SELECT status, participants, tickets, seal_committed_at < beacon_due_at AS sealed_in_time,
+       encode(entry_digest, 'hex') AS entry_digest, beacon_source
 FROM promo_draw.draw_summary WHERE draw_id = :bonus_time;
+\if :{?digest_file}
+\pset tuples_only on
+\pset format unaligned
+SELECT encode(entry_digest, 'hex') FROM promo_draw.draw WHERE draw_id = :bonus_time \g :digest_file
+\pset tuples_only off
+\pset format aligned
+\endif
 \echo 'before the beacon the draw cannot run:'
 DO $$
 BEGIN
@@ -256,8 +265,10 @@ EXCEPTION WHEN SQLSTATE 'PD041' THEN
 	RAISE WARNING 'run_draw refused (PD041): %', SQLERRM;
 END
 $$;
-\echo 'the beacon publishes its next round; the operator takes it (this demo has no'
-\echo 'network, so a fixed value stands for the round):'
+\echo 'before its due time no beacon value is taken either; three seconds later the'
+\echo 'beacon publishes the round due then, and the operator takes it (this demo has'
+\echo 'no network, so a fixed value stands for the round):'
+SELECT pg_sleep_until(beacon_due_at) FROM promo_draw.draw_summary WHERE draw_id = :bonus_time \gset
 SELECT promo_draw.set_beacon(:bonus_time, sha256('drand quicknet round 12345678'), 'drand quicknet round 12345678');
 SELECT r.place, r.customer_id, r.prize, e.tickets AS tickets_held
 FROM promo_draw.run_draw(:bonus_time) r
@@ -265,4 +276,13 @@ JOIN promo_draw.entry e ON e.draw_id = :bonus_time AND e.customer_id = r.custome
 WHERE r.outcome = 'won' ORDER BY r.place;
 \echo 'anyone can check it in SQL: the digest, the beacon, every result and message'
 SELECT check_name, ok, detail FROM promo_draw.verify_draw(:bonus_time);
+\if :{?record_file}
+\echo 'and anyone can check it without this database: the operator publishes its'
+\echo 'record (draw_record: entries by reference, no customer id)'
+\pset tuples_only on
+\pset format unaligned
+SELECT promo_draw.draw_record(:bonus_time) \g :record_file
+\pset tuples_only off
+\pset format aligned
+\endif
 \echo

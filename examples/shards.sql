@@ -136,9 +136,10 @@ FROM promo_draw_proxy.code_transfers_on_all('welcome500') WHERE direction = 'out
 \echo
 \echo '-- 10. A sealed draw over both shards: the proxy seals every shard with one digest'
 \echo '--     of all their entries, and nobody knows the order until the beacon'
-SELECT promo_draw.create_draw('Bonus Time', now() + interval '1 day', opens_at => now() - interval '1 minute',
+SELECT promo_draw.create_draw('Bonus Time', now() + interval '5 seconds', opens_at => now() - interval '1 minute',
                               partitions => 1, sealed => true,
-                              beacon_source => 'the drand round after the seal') AS sealed \gset
+                              beacon_source => 'the drand round due at beacon_due_at',
+                              beacon_due_at => now() + interval '6 seconds') AS sealed \gset
 SELECT promo_draw.add_prize(:sealed, 'Weekend trip', 3000, 1), promo_draw.add_prize(:sealed, '50 free spins', 25, 20)
 \g /dev/null
 SELECT promo_draw.award_tickets(:sealed, array_agg(c ORDER BY c), array_agg(1 + c % 4 ORDER BY c))
@@ -146,7 +147,9 @@ FROM generate_series(1, 5000) c \g /dev/null
 SELECT promo_draw.close_partition(:sealed, 0) AS sealed_now;
 SELECT node AS shard, status, encode(entry_digest, 'hex') AS entry_digest
 FROM promo_draw_proxy.draw_rows(:sealed) ORDER BY node;
-\echo 'the beacon arrives (drand round 4242) and goes to both shards; the winners:'
+\echo 'the beacon value due six seconds after the draw was created arrives (drand round'
+\echo '4242) and goes to both shards; the winners:'
+SELECT pg_sleep_until(beacon_due_at) FROM promo_draw.draw_summary WHERE draw_id = :sealed \g /dev/null
 SELECT promo_draw.set_beacon(:sealed, sha256('drand round 4242'), 'drand round 4242') \g /dev/null
 SELECT r.place, r.customer_id, promo_draw_proxy.node_of(r.customer_id) AS shard, r.prize
 FROM promo_draw.run_draw(:sealed) r WHERE r.outcome = 'won' ORDER BY r.place LIMIT 5;
