@@ -36,6 +36,10 @@ FROM (VALUES ('create_draw', 'promo_draw.create_draw(text, timestamptz, timestam
              ('ticket_progress', 'promo_draw.ticket_progress(bigint, bigint)')) f(key, signature)
 JOIN pg_catalog.pg_proc p ON p.oid = f.signature::regprocedure;
 
+-- no publication may stream a secret: first, so that the update stops here
+-- while one would
+--@include udfs/publication_guard/0.4.0.sql
+
 -- the secrets, in a table of their own; a reference key for every draw
 --@include tables/draw_secret/0.4.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.draw_secret', '');
@@ -162,15 +166,18 @@ REVOKE EXECUTE ON FUNCTION
 	promo_draw.shard_sealed_entries(bigint),
 	promo_draw.shard_sealed_tickets(bigint, integer, integer),
 	promo_draw.shard_stage_draw(bigint, uuid, bigint[], bigint[], uuid[], bigint[], text[], uuid[]),
-	promo_draw.shard_publish_draw(bigint, uuid, bigint[], bytea)
+	promo_draw.shard_publish_draw(bigint, uuid, bigint[], bytea),
+	promo_draw.publication_guard()
 FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION
 	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb, uuid),
-	promo_draw.record_time(timestamptz)
+	promo_draw.record_time(timestamptz),
+	promo_draw.secret_publications()
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
 	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb, uuid),
-	promo_draw.record_time(timestamptz)
+	promo_draw.record_time(timestamptz),
+	promo_draw.secret_publications()
 TO PUBLIC;
 DO $$
 DECLARE

@@ -11,6 +11,9 @@
 COMMENT ON SCHEMA promo_draw IS
 	'promo_draw: prize draws, stake-to-ticket rules, promotion codes, instant wins and playthrough bonuses';
 
+-- first, so that every table below is checked against the publications
+--@include udfs/publication_guard/0.4.0.sql
+
 --@include udfs/check_amount/0.3.0.sql
 
 --@include udfs/stake_to_next_ticket/0.3.0.sql
@@ -411,5 +414,6 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.simulate_playthrough(numeric, numeric, numeric, numeric, integer, numeric, bigint),
 	promo_draw.bonus_status_now(promo_draw.bonus),
 	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb, uuid),
-	promo_draw.record_time(timestamptz)
+	promo_draw.record_time(timestamptz),
+	promo_draw.secret_publications()
 TO PUBLIC;
