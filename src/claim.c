@@ -209,6 +209,9 @@ TakePlace(RowAccess *ra, text *code, int32 s, bool wait, bool *room)
 	return RowTryUpdate(ra, wait);
 }
 
+/* the most counters a code has (promo_code.shards is checked to it) */
+#define CODE_MAX_SHARDS 32
+
 /*
  * claim_code_place(code, shards): take one place of a limited code's
  * capacity and return the shard it came from, or NULL if no shard has room
@@ -229,10 +232,11 @@ claim_code_place(PG_FUNCTION_ARGS)
 	RowAccess  *ra;
 	int32		taken = -1;
 
-	if (shards < 1)
+	if (shards < 1 || shards > CODE_MAX_SHARDS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("shards must be at least 1")));
+				 errmsg("shards must be between 1 and %d", CODE_MAX_SHARDS),
+				 errdetail("shards was %d.", shards)));
 	ra = RowAccessOpen("code_shard", true);
 	if (pg_class_aclcheck(RelationGetRelid(ra->rel), GetUserId(), ACL_UPDATE) != ACLCHECK_OK)
 		ereport(ERROR,
@@ -251,6 +255,8 @@ claim_code_place(PG_FUNCTION_ARGS)
 		for (int32 i = 0; i < shards && taken < 0; i++)
 		{
 			int32		s = (start + i) % shards;
+
+			CHECK_FOR_INTERRUPTS();
 
 			switch (TakePlace(ra, code, s, false, &room))
 			{

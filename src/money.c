@@ -87,21 +87,52 @@ NumericScale(Numeric num)
 	return DatumGetInt32(DirectFunctionCall1(numeric_scale, NumericGetDatum(num)));
 }
 
+/* MONEY_LIMIT as a numeric, made once. */
+static Numeric
+MoneyLimit(void)
+{
+	static Numeric limit = NULL;
+
+	if (limit == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		limit = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(MONEY_LIMIT_TEXT),
+													ObjectIdGetDatum(InvalidOid),
+													Int32GetDatum(-1)));
+		MemoryContextSwitchTo(old);
+	}
+	return limit;
+}
+
 /*
  * Raise 22023 unless an amount is finite and not negative, and with
- * positive also not zero.  name says what the amount is, for the message.
+ * positive also not zero, and has at most MONEY_MAX_SCALE decimal places
+ * (trailing zeros aside); 22003 unless it is below MONEY_LIMIT_TEXT.  name
+ * says what the amount is, for the message.
  */
 void
 CheckAmount(Numeric amount, const char *name, bool positive)
 {
-	if (MoneyIsFinite(amount) && MoneySign(amount) >= (positive ? 1 : 0))
-		return;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 positive ?
-			 errmsg("%s must be a positive finite number", name) :
-			 errmsg("%s must be a finite number, zero or more", name),
-			 errdetail("The %s given was %s.", name, MoneyText(amount))));
+	if (!MoneyIsFinite(amount) || MoneySign(amount) < (positive ? 1 : 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 positive ?
+				 errmsg("%s must be a positive finite number", name) :
+				 errmsg("%s must be a finite number, zero or more", name),
+				 errdetail("The %s given was %s.", name, MoneyText(amount))));
+	if (MoneyCmp(amount, MoneyLimit()) >= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range", name),
+				 errdetail("Amounts of promo_draw are below %s.", MONEY_LIMIT_TEXT)));
+	if (DatumGetInt32(DirectFunctionCall1(numeric_min_scale, NumericGetDatum(amount))) > MONEY_MAX_SCALE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s has more than %d decimal places", name, MONEY_MAX_SCALE),
+				 errdetail("The %s given has %d.", name,
+						   DatumGetInt32(DirectFunctionCall1(numeric_min_scale,
+															 NumericGetDatum(amount))))));
 }
 
 /*

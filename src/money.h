@@ -14,6 +14,15 @@
 
 #include "utils/numeric.h"
 
+/*
+ * Every amount (stakes, stake_per_ticket, min_stake, bonus amounts, bets and
+ * wins) is below MONEY_LIMIT_TEXT, 10^15, with at most MONEY_MAX_SCALE
+ * decimal places: room for any currency's largest sums and for the
+ * smallest unit of the currencies with the most decimals.
+ */
+#define MONEY_LIMIT_TEXT	"1000000000000000"
+#define MONEY_MAX_SCALE		8
+
 extern int	MoneyCmp(Numeric a, Numeric b);
 extern int	MoneySign(Numeric num);
 extern bool MoneyIsFinite(Numeric num);

@@ -87,6 +87,33 @@ BetInWindow(DrawState *draw, Bet *bet)
 }
 
 /*
+ * Offsets of a stream run from 0 to OFFSET_LIMIT, and a bet's offset is at
+ * most OFFSET_MAX_JUMP past its partition's last one: a wild offset would
+ * otherwise make every later bet of the partition a repeat, silently.
+ */
+#define OFFSET_LIMIT		(INT64CONST(1) << 62)
+#define OFFSET_MAX_JUMP		INT64CONST(1000000000)
+
+/* Refuse (22023) an offset out of range, or too far past the last one. */
+static void
+CheckOffset(DrawState *draw, int32 partition, int64 offset, bool has_last, int64 last)
+{
+	if (offset < 0 || offset >= OFFSET_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source_offset %lld is out of range", (long long) offset),
+				 errdetail("Offsets run from 0 to 2^62 - 1.")));
+	if (has_last && offset > last && offset - last > OFFSET_MAX_JUMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source_offset %lld is too far past the last offset of partition %d of draw %lld",
+						(long long) offset, partition, (long long) draw->draw_id),
+				 errdetail("The last offset is %lld; an offset may be at most %lld past it.",
+						   (long long) last, (long long) OFFSET_MAX_JUMP),
+				 errhint("Nothing of the batch was applied.  A jump this far is an error of the feed: otherwise every bet of the partition up to that offset would be taken as a repeat.")));
+}
+
+/*
  * Decide which bets of a stream count: not repeats of bets already applied
  * from their partition, inside the draw's window, big enough.  Refuses bets
  * from a closed partition.  With offsets, the partition's mark moves past
@@ -154,6 +181,7 @@ DecideBets(DrawState *draw, int32 partition, Bet *bets, int nbets, bool any_offs
 
 			if (bet->has_offset)
 			{
+				CheckOffset(draw, partition, bet->source_offset, has_offset, last_offset);
 				repeat = has_offset && bet->source_offset <= last_offset;
 				if (!repeat)
 				{

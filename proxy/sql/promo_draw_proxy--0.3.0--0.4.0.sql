@@ -81,6 +81,7 @@ DROP FUNCTION promo_draw_proxy.result_rows(bigint);
 --@include udfs/draw_record_rows/0.4.0.sql
 --@include ../../src/sql/udfs/draw_record/0.4.0.sql
 
+--@include udfs/check_nodes/0.4.0.sql OR REPLACE
 --@include udfs/seal_draw/0.4.0.sql OR REPLACE
 --@include udfs/run_draw/0.4.0.sql OR REPLACE
 

@@ -187,7 +187,7 @@ COMMENT ON SCHEMA promo_draw IS
  * Prize draws on a sharded deployment.
  */
 
---@include udfs/check_nodes/0.3.0.sql
+--@include udfs/check_nodes/0.4.0.sql
 
 --@include udfs/setup/0.3.0.sql
 

@@ -93,6 +93,11 @@ $proxy->safe_psql('postgres', $eligible . sprintf(q{
 	CREATE USER MAPPING FOR PUBLIC SERVER promo_draw_shards;
 }, $connstr->($shards[0]), $connstr->($shards[1])));
 is($proxy->safe_psql('postgres', 'SELECT promo_draw_proxy.setup()'), '2', 'the proxy sets up two shards');
+# a shard configured for another cluster: the proxy refuses to use it
+$shards[1]->safe_psql('postgres', 'SELECT promo_draw.shard_configure(1, 3)');
+my ($ret, $out, $err) = $proxy->psql('postgres', "SELECT promo_draw.create_draw('x', '2100-01-01')");
+like($err, qr/the nodes of promo_draw_shards are not configured for 2 nodes/, 'a misconfigured shard stops the proxy, naming the count');
+is($proxy->safe_psql('postgres', 'SELECT promo_draw_proxy.setup()'), '2', 'until setup() configures it again');
 $proxy->safe_psql('single', 'CREATE EXTENSION promo_draw CASCADE;' . $eligible);
 
 # the campaign's definitions, through the proxy; the single node gets the
@@ -177,7 +182,7 @@ is($proxy->safe_psql('postgres', 'SELECT participants || \' \' || won || \' \' |
 is($proxy->safe_psql('postgres', "SELECT count(*) FROM promo_draw.customer_result WHERE draw_id = 2"),
 	$proxy->safe_psql('single', "SELECT count(*) FROM promo_draw.customer_result WHERE draw_id = 2"),
 	'customer_result on the proxy is the union of the shards');
-my ($ret, $out, $err) = $shards[0]->psql('postgres', 'SELECT * FROM promo_draw.run_draw(3)');
+($ret, $out, $err) = $shards[0]->psql('postgres', 'SELECT * FROM promo_draw.run_draw(3)');
 like($err, qr/shard 0 of a sharded deployment/, 'a shard refuses to draw by itself');
 
 # four sessions draw the same draw at once through the proxy: one draw
