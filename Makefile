@@ -58,7 +58,8 @@ ISOLATION = \
 	bonus_concurrent \
 	maintenance_rewrite \
 	sealed_award_seal \
-	notification_take
+	notification_take \
+	message_lease
 ISOLATION_OPTS = --inputdir=test/isolation
 
 TAP_TESTS = 1

@@ -15,6 +15,8 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.opt_in(bigint, bigint),
 	promo_draw.close_partition(bigint, integer),
 	promo_draw.take_notifications(integer),
+	promo_draw.lease_messages(integer, interval, text[], bigint, text),
+	promo_draw.ack_messages(bigint[]),
 	promo_draw.redeem(text, bigint),
 	promo_draw.cancel_redemption(text, bigint),
 	promo_draw.instant_win(bigint, bigint),

@@ -48,7 +48,9 @@ SELECT * FROM bonus_state(:cash);
 SET promo_draw.max_playthrough = 10;
 SELECT * FROM error_of($$SELECT grant_bonus(1, 10, 30)$$);
 SELECT grant_bonus(1, 10, 10) IS NOT NULL AS ten_times_is_fine;
--- compared exactly, not as floating point (10.0000000000000001 is 10 as a float8)
+-- compared exactly, not as floating point (10.00000001 is 10 as a float4);
+-- and, like every amount, with at most 8 decimal places
+SELECT * FROM error_of($$SELECT grant_bonus(1, 10, 10.00000001)$$);
 SELECT * FROM error_of($$SELECT grant_bonus(1, 10, 10.0000000000000001)$$);
 RESET promo_draw.max_playthrough;
 SELECT * FROM error_of($$SET promo_draw.max_playthrough = -1$$);

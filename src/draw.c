@@ -759,6 +759,8 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	appendStringInfo(&note, "{\"draw_id\": " INT64_FORMAT ", \"status\": \"drawn\", "
 					 "\"results\": " INT64_FORMAT "}", draw_id, run.nresults);
 	Async_Notify("promo_draw", note.data);
+	if (run.nresults > 0)
+		NotifyMessages();
 	return DRAW_RAN;
 }
 

@@ -23,6 +23,7 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "commands/async.h"
 #include "utils/lsyscache.h"
 #include "commands/sequence.h"
 #include "utils/builtins.h"
@@ -42,6 +43,7 @@ struct Outbox
 	BulkInsert *bulk;
 	Oid			sequence;		/* of notification_id */
 	TimestampTz now;
+	int64		added;			/* messages written */
 };
 
 /*
@@ -84,6 +86,7 @@ OutboxOpen(void)
 	outbox->bulk = BulkInsertOpen(PromoTableOid(OutboxTable()), NOTIFICATION_COLS, 0);
 	outbox->sequence = OutboxSequence();
 	outbox->now = GetCurrentTransactionStartTimestamp();
+	outbox->added = 0;
 	return outbox;
 }
 
@@ -107,15 +110,29 @@ OutboxAdd(Outbox *outbox, int64 customer_id, int64 draw_id, const char *kind,
 	values[5] = TimestampTzGetDatum(outbox->now);
 	nulls[6] = true;			/* delivered_at */
 	BulkInsertRow(outbox->bulk, values, nulls);
+	outbox->added++;
 }
 
-/* Write what is buffered and close; the caller's next command sees it. */
+/*
+ * Write what is buffered and close; the caller's next command sees it.
+ * Listeners on channel promo_draw_messages hear of new messages once per
+ * transaction (NOTIFY folds repeats).
+ */
 void
 OutboxClose(Outbox *outbox)
 {
 	BulkInsertClose(outbox->bulk);
+	if (outbox->added > 0)
+		NotifyMessages();
 	CommandCounterIncrement();
 	pfree(outbox);
+}
+
+/* Tell listeners on promo_draw_messages that messages wait. */
+void
+NotifyMessages(void)
+{
+	Async_Notify(MESSAGES_CHANNEL, "");
 }
 
 /* A jsonb value from its text; for the few payloads promo_draw builds. */

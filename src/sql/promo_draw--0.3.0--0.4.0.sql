@@ -105,7 +105,12 @@ ALTER TABLE promo_draw.staged_result ADD COLUMN entry_ref uuid;
 -- outcome messages name the entry
 --@include udfs/outcome_payload/0.4.0.sql
 --@include views/notification/0.4.0.sql OR REPLACE
+-- consumers that hold no transaction: leases; one NOTIFY per transaction
+--@include tables/message_lease/0.4.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.message_lease', '');
+--@include udfs/notify_messages/0.4.0.sql
 --@include udfs/take_notifications/0.4.0.sql OR REPLACE
+--@include udfs/lease_messages/0.4.0.sql
 DROP FUNCTION promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb);
 
 --@include views/entry_reveal/0.4.0.sql OR REPLACE
@@ -167,7 +172,10 @@ REVOKE EXECUTE ON FUNCTION
 	promo_draw.shard_sealed_tickets(bigint, integer, integer),
 	promo_draw.shard_stage_draw(bigint, uuid, bigint[], bigint[], uuid[], bigint[], text[], uuid[]),
 	promo_draw.shard_publish_draw(bigint, uuid, bigint[], bytea),
-	promo_draw.publication_guard()
+	promo_draw.publication_guard(),
+	promo_draw.notify_messages(),
+	promo_draw.lease_messages(integer, interval, text[], bigint, text),
+	promo_draw.ack_messages(bigint[])
 FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION
 	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb, uuid),

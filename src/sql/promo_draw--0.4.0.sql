@@ -60,6 +60,10 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.result', '');
 --@include tables/outbox/0.3.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.outbox', '');
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.outbox_notification_id_seq', '');
+--@include udfs/notify_messages/0.4.0.sql
+
+--@include tables/message_lease/0.4.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.message_lease', '');
 
 --@include tables/outcome_delivery/0.3.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
@@ -110,6 +114,8 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 --@include udfs/set_beacon/0.4.0.sql
 
 --@include udfs/take_notifications/0.4.0.sql
+
+--@include udfs/lease_messages/0.4.0.sql
 
 --@include udfs/notification_delete/0.3.0.sql
 

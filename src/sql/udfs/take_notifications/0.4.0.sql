@@ -5,7 +5,8 @@
  * once share a draw's messages and never get the same one.  A draw's
  * outcome_delivery row says from which place its undelivered messages may
  * start; it only ever moves up to the first message not handed out, and a
- * consumer moves it only when no other holds it.
+ * consumer moves it only when no other holds it.  Messages leased by
+ * lease_messages are left to their holder.
  */
 CREATE FUNCTION promo_draw.take_notifications(max_count integer DEFAULT 100)
 	RETURNS SETOF promo_draw.notification
@@ -17,6 +18,8 @@ BEGIN
 	WITH outbox_next AS (
 		SELECT o.notification_id FROM promo_draw.outbox o
 		WHERE o.delivered_at IS NULL
+		  AND NOT EXISTS (SELECT FROM promo_draw.message_lease l
+		                  WHERE l.notification_id = o.notification_id AND l.leased_until > now())
 		ORDER BY o.notification_id
 		LIMIT max_count
 		FOR UPDATE SKIP LOCKED
@@ -26,6 +29,8 @@ BEGIN
 			SELECT r.notification_id, r.draw_id, r.place FROM promo_draw.result r
 			WHERE r.draw_id = od.draw_id AND r.place >= od.next_place
 			  AND r.notification_id IS NOT NULL AND r.delivered_at IS NULL
+			  AND NOT EXISTS (SELECT FROM promo_draw.message_lease l
+			                  WHERE l.notification_id = r.notification_id AND l.leased_until > now())
 			ORDER BY r.place
 			LIMIT max_count
 			FOR UPDATE SKIP LOCKED) r
