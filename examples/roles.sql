@@ -27,7 +27,7 @@ GRANT EXECUTE ON FUNCTION
 TO promo_app;
 
 -- The operator: sets draws, codes and instant wins up, runs draws (pg_cron
--- runs run_due_draws and expire_bonuses), grants and forfeits bonuses.
+-- runs run_due_draws_job and expire_bonuses), grants and forfeits bonuses.
 CREATE ROLE promo_operator NOLOGIN;
 GRANT USAGE ON SCHEMA promo_draw TO promo_operator;
 GRANT EXECUTE ON FUNCTION
@@ -50,8 +50,10 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.shuffle_instant_win(bigint),
 	promo_draw.grant_bonus(bigint, numeric, numeric, timestamptz, numeric),
 	promo_draw.forfeit_bonus(bigint, text),
-	promo_draw.expire_bonuses()
+	promo_draw.expire_bonuses(),
+	promo_draw.draw_failures_since(timestamptz)
 TO promo_operator;
+GRANT EXECUTE ON PROCEDURE promo_draw.run_due_draws_job() TO promo_operator;
 
 -- Reporting: reads the outcomes and summaries, but no secret: not a draw's
 -- seed or its customers' best tickets (draw_reveal and entry_reveal show

@@ -60,13 +60,14 @@
  * sealed draws and records (PD040 also raised in SQL: src/sql/udfs/add_prize;
  * PD042 also by the deferred trigger on promo_draw.draw; PD043 by
  * draw_record_rows; PD044, secrets and publications, by the event trigger
- * of src/sql/udfs/publication_guard)
+ * of src/sql/udfs/publication_guard; PD045 by run_due_draws_job)
  */
 #define ERRCODE_PD_DRAW_SEALED			MAKE_SQLSTATE('P','D','0','4','0')
 #define ERRCODE_PD_BEACON				MAKE_SQLSTATE('P','D','0','4','1')
 #define ERRCODE_PD_SEAL_TOO_LATE		MAKE_SQLSTATE('P','D','0','4','2')
 #define ERRCODE_PD_NO_RECORD_YET		MAKE_SQLSTATE('P','D','0','4','3')
 #define ERRCODE_PD_PUBLICATION			MAKE_SQLSTATE('P','D','0','4','4')
+#define ERRCODE_PD_DRAWS_FAILED			MAKE_SQLSTATE('P','D','0','4','5')
 
 /* sharded deployments (PD050 also raised by promo_draw_proxy) */
 #define ERRCODE_PD_SHARDED				MAKE_SQLSTATE('P','D','0','5','0')

@@ -111,6 +111,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.message_lease', '');
 --@include udfs/notify_messages/0.4.0.sql
 --@include udfs/take_notifications/0.4.0.sql OR REPLACE
 --@include udfs/lease_messages/0.4.0.sql
+--@include udfs/run_due_draws_job/0.4.0.sql
 DROP FUNCTION promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb);
 
 --@include views/entry_reveal/0.4.0.sql OR REPLACE
@@ -175,8 +176,10 @@ REVOKE EXECUTE ON FUNCTION
 	promo_draw.publication_guard(),
 	promo_draw.notify_messages(),
 	promo_draw.lease_messages(integer, interval, text[], bigint, text),
-	promo_draw.ack_messages(bigint[])
+	promo_draw.ack_messages(bigint[]),
+	promo_draw.draw_failures_since(timestamptz)
 FROM PUBLIC;
+REVOKE EXECUTE ON PROCEDURE promo_draw.run_due_draws_job() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION
 	promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb, uuid),
 	promo_draw.record_time(timestamptz),

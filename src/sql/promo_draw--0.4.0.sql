@@ -117,6 +117,8 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/lease_messages/0.4.0.sql
 
+--@include udfs/run_due_draws_job/0.4.0.sql
+
 --@include udfs/notification_delete/0.3.0.sql
 
 --@include udfs/notification_insert/0.3.0.sql
@@ -393,6 +395,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_transfer', '');
  * which reads only what its caller may read, stay open to everyone.
  */
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA promo_draw FROM PUBLIC;
+REVOKE EXECUTE ON ALL PROCEDURES IN SCHEMA promo_draw FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
 	promo_draw.ticket_larger(uuid, uuid),
 	promo_draw.best_ticket(uuid),
