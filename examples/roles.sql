@@ -68,7 +68,7 @@ TO promo_reporting;
 GRANT SELECT ON
 	promo_draw.prize, promo_draw.result, promo_draw.notification, promo_draw.partition_mark,
 	promo_draw.draw_summary, promo_draw.customer_result,
-	promo_draw.draw_reveal, promo_draw.entry_reveal,
+	promo_draw.draw_reveal, promo_draw.entry_reveal, promo_draw.stats,
 	promo_draw.code_report, promo_draw.redemption_report,
 	promo_draw.instant_win, promo_draw.instant_play, promo_draw.instant_win_summary,
 	promo_draw.bonus, promo_draw.bonus_event

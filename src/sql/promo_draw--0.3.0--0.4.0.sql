@@ -112,6 +112,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.message_lease', '');
 --@include udfs/take_notifications/0.4.0.sql OR REPLACE
 --@include udfs/lease_messages/0.4.0.sql
 --@include udfs/run_due_draws_job/0.4.0.sql
+--@include views/stats/0.4.0.sql
 DROP FUNCTION promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb);
 
 --@include views/entry_reveal/0.4.0.sql OR REPLACE

@@ -386,6 +386,9 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_transfer', '');
 
 --@include udfs/shard_take_notifications/0.3.0.sql
 
+-- monitoring: reads every part, so last
+--@include views/stats/0.4.0.sql
+
 /*
  * Privileges.  PUBLIC gets nothing that writes or reads customer data: the
  * README gives the GRANTs for an application role and a reporting role.
