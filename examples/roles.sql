@@ -51,7 +51,9 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.grant_bonus(bigint, numeric, numeric, timestamptz, numeric),
 	promo_draw.forfeit_bonus(bigint, text),
 	promo_draw.expire_bonuses(),
-	promo_draw.draw_failures_since(timestamptz)
+	promo_draw.draw_failures_since(timestamptz),
+	promo_draw.purge_draws(interval),
+	promo_draw.purge_messages(interval)
 TO promo_operator;
 GRANT EXECUTE ON PROCEDURE promo_draw.run_due_draws_job() TO promo_operator;
 
@@ -81,7 +83,7 @@ GRANT SELECT (draw_id, name, opens_at, closes_at, draw_at, status, partitions,
               tickets_total, cancelled_at, cancel_reason, failed_runs, last_error,
               last_error_at, sealed, beacon_source, entry_digest, sealed_at, beacon,
               beacon_reference, beacon_at, beacon_due_at, seal_committed_at, prize_digest,
-              digest_version)
+              digest_version, purged_at, record_digest)
 	ON promo_draw.draw TO promo_reporting;
 GRANT SELECT (draw_id, customer_id, tickets, stake, stake_tickets, opted_in, entry_ref)
 	ON promo_draw.entry TO promo_reporting;

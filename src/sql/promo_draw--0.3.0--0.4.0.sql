@@ -56,7 +56,13 @@ ALTER TABLE promo_draw.draw
 	ADD COLUMN beacon_due_at timestamptz,
 	ADD COLUMN seal_committed_at timestamptz,
 	ADD COLUMN prize_digest bytea CHECK (length(prize_digest) = 32),
-	ADD COLUMN digest_version smallint CHECK (digest_version IN (1, 2));
+	ADD COLUMN digest_version smallint CHECK (digest_version IN (1, 2)),
+	ADD COLUMN purged_at timestamptz,
+	ADD COLUMN record_digest bytea CHECK (length(record_digest) = 32);
+COMMENT ON COLUMN promo_draw.draw.purged_at IS
+	'when purge_draws removed the draw''s entries, results and messages; its rules, prizes and digests stay';
+COMMENT ON COLUMN promo_draw.draw.record_digest IS
+	'sha256 of the draw''s public record (draw_record(draw_id)::text) as it was when purged: the archived record must give it';
 -- draws sealed before 0.4.0 have digest version 1 and commit to no due time
 UPDATE promo_draw.draw SET digest_version = 1 WHERE entry_digest IS NOT NULL;
 ALTER TABLE promo_draw.draw
@@ -112,6 +118,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.message_lease', '');
 --@include udfs/take_notifications/0.4.0.sql OR REPLACE
 --@include udfs/lease_messages/0.4.0.sql
 --@include udfs/run_due_draws_job/0.4.0.sql
+--@include udfs/purge_draws/0.4.0.sql
 --@include views/stats/0.4.0.sql
 DROP FUNCTION promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb);
 
@@ -178,7 +185,9 @@ REVOKE EXECUTE ON FUNCTION
 	promo_draw.notify_messages(),
 	promo_draw.lease_messages(integer, interval, text[], bigint, text),
 	promo_draw.ack_messages(bigint[]),
-	promo_draw.draw_failures_since(timestamptz)
+	promo_draw.draw_failures_since(timestamptz),
+	promo_draw.purge_draws(interval),
+	promo_draw.purge_messages(interval)
 FROM PUBLIC;
 REVOKE EXECUTE ON PROCEDURE promo_draw.run_due_draws_job() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION

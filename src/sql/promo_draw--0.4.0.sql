@@ -119,6 +119,8 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/run_due_draws_job/0.4.0.sql
 
+--@include udfs/purge_draws/0.4.0.sql
+
 --@include udfs/notification_delete/0.3.0.sql
 
 --@include udfs/notification_insert/0.3.0.sql

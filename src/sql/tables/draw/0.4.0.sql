@@ -40,6 +40,8 @@ CREATE TABLE promo_draw.draw (
 	seal_committed_at timestamptz,
 	prize_digest bytea CHECK (length(prize_digest) = 32),
 	digest_version smallint CHECK (digest_version IN (1, 2)),
+	purged_at timestamptz,
+	record_digest bytea CHECK (length(record_digest) = 32),
 	CHECK (opens_at < closes_at),
 	CHECK (draw_at >= closes_at),
 	CHECK ((status = 'drawn') = (drawn_at IS NOT NULL)),
@@ -90,3 +92,7 @@ COMMENT ON COLUMN promo_draw.draw.prize_digest IS
 	'sha256 of the rules and the prize table (payloads included), set when the draw became ready or, at the latest, when it ran';
 COMMENT ON COLUMN promo_draw.draw.digest_version IS
 	'the serialisation of entry_digest: 1 (sealed before 0.4.0, by customer id) or 2 (by entry reference)';
+COMMENT ON COLUMN promo_draw.draw.purged_at IS
+	'when purge_draws removed the draw''s entries, results and messages; its rules, prizes and digests stay';
+COMMENT ON COLUMN promo_draw.draw.record_digest IS
+	'sha256 of the draw''s public record (draw_record(draw_id)::text) as it was when purged: the archived record must give it';

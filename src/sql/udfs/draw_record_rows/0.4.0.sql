@@ -32,6 +32,12 @@ BEGIN
 		RAISE EXCEPTION 'draw % has no record yet', draw_record_rows.draw_id
 			USING ERRCODE = 'PD043',
 			      DETAIL = format('It is %s: its record, which reveals its tickets, is made once it has been drawn.', v.status);
+	ELSIF v.purged_at IS NOT NULL THEN
+		RAISE EXCEPTION 'draw % was purged', draw_record_rows.draw_id
+			USING ERRCODE = 'PD043',
+			      DETAIL = format('Its entries and results were removed at %s; its record then had the sha256 %s.',
+			                      v.purged_at, coalesce(encode(v.record_digest, 'hex'), 'of none')),
+			      HINT = 'Check the record archived before the purge against record_digest.';
 	ELSIF v.digest_version IS DISTINCT FROM 2 THEN
 		RAISE EXCEPTION 'draw % was drawn before public records existed', draw_record_rows.draw_id
 			USING ERRCODE = 'PD043',
