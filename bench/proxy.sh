@@ -83,7 +83,8 @@ SQL
 )
 	q -c "SELECT promo_draw.shard_put_draw('$(q -d shard0 -c "SELECT promo_draw.shard_draw_definition($d)")')" >/dev/null
 	for db in shard0 shard1 "$PGDATABASE"; do
-		q -d "$db" -c "INSERT INTO promo_draw.entry SELECT $d, customer_id, tickets, stake, stake_tickets, best, opted_in
+		q -d "$db" -c "INSERT INTO promo_draw.entry SELECT $d, customer_id, tickets, stake, stake_tickets, best, opted_in,
+		                      promo_draw.entry_ref($d, customer_id)
 		               FROM promo_draw.entry WHERE draw_id = $SRC"
 	done
 	q -d proxy -c "SELECT promo_draw.close_partition($d, 0)" >/dev/null

@@ -40,13 +40,22 @@ clone_source() {
 SET client_min_messages = warning;
 SELECT promo_draw.create_draw('run_draw bench', now() + interval '1 day', partitions => 1,
                               milestones => '{}', sealed => $1,
-                              beacon_source => CASE WHEN $1 THEN 'the bench' END) AS d \gset
-INSERT INTO promo_draw.entry (draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in)
-SELECT :d, customer_id, tickets, stake, stake_tickets, CASE WHEN $1 THEN '{}' ELSE best END, opted_in
+                              beacon_source => CASE WHEN $1 THEN 'the bench' END,
+                              beacon_due_at => CASE WHEN $1 THEN now() + interval '2 days' END) AS d \gset
+INSERT INTO promo_draw.entry (draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in, entry_ref)
+SELECT :d, customer_id, tickets, stake, stake_tickets, CASE WHEN $1 THEN '{}' ELSE best END, opted_in,
+       promo_draw.entry_ref(:d, customer_id)
 FROM promo_draw.entry WHERE draw_id = $SOURCE;
 INSERT INTO promo_draw.prize (draw_id, name, value, quantity, payload)
 SELECT :d, name, value, quantity, payload FROM promo_draw.prize WHERE draw_id = $SOURCE;
 SELECT promo_draw.close_partition(:d, 0) \g /dev/null
+-- a sealed draw's beacon is due two days on: its times move into the past,
+-- and its digest, which covers the due time, follows
+UPDATE promo_draw.draw
+SET opens_at = '2000-01-01', closes_at = '2000-01-02', draw_at = '2000-01-02',
+    sealed_at = '2000-01-02 12:00', seal_committed_at = '2000-01-02 12:00:01', beacon_due_at = '2000-01-03'
+WHERE draw_id = :d AND sealed;
+UPDATE promo_draw.draw SET entry_digest = promo_draw.sealed_digest(:d) WHERE draw_id = :d AND sealed;
 SELECT :d;
 SQL
 }

@@ -37,8 +37,9 @@ SELECT count(*) FROM (
 	                              eligibility => 'bench.eligible(bigint)') AS d
 	FROM generate_series(1, $1)
 ) made \g /dev/null
-INSERT INTO promo_draw.entry (draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in)
-SELECT d.draw_id, e.customer_id, e.tickets, e.stake, e.stake_tickets, e.best, e.opted_in
+INSERT INTO promo_draw.entry (draw_id, customer_id, tickets, stake, stake_tickets, best, opted_in, entry_ref)
+SELECT d.draw_id, e.customer_id, e.tickets, e.stake, e.stake_tickets, e.best, e.opted_in,
+       promo_draw.entry_ref(d.draw_id, e.customer_id)
 FROM promo_draw.draw d, promo_draw.entry e
 WHERE d.name = 'due bench' AND d.status = 'open' AND e.draw_id = $SOURCE;
 INSERT INTO promo_draw.prize (draw_id, name, value, quantity, payload)

@@ -30,6 +30,7 @@
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
@@ -55,6 +56,7 @@
 #include "outbox.h"
 #include "promo_draw.h"
 #include "sqlexec.h"
+#include "table_write.h"
 #include "ticket.h"
 
 /* run_draw's output: place, customer_id, ticket, prize_id, prize, outcome */
@@ -641,6 +643,16 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	/* with output, the sort and the output share work_mem (see run_draw) */
 	run.sort_mem = out ? Max(work_mem / 2, 64) : work_mem;
 
+	/* a standby, or a read-only transaction, may read a drawn draw's results */
+	if (out && (RecoveryInProgress() || XactReadOnly))
+	{
+		run.draw = LoadDraw(draw_id, false);
+		if (run.draw->status == DRAW_DRAWN)
+		{
+			ReturnStoredResults(&run);
+			return DRAW_WAS_DRAWN;
+		}
+	}
 	run.draw = LockDraw(draw_id, LOCK_DRAW_RUNNER | (nowait ? LOCK_DRAW_NOWAIT : 0) |
 						LOCK_DRAW_BARRIER | LOCK_DRAW_ROW);
 	if (run.draw == NULL)
@@ -869,6 +881,7 @@ run_due_draws(PG_FUNCTION_ARGS)
 	volatile int32 drawn = 0;
 	MemoryContext loopcxt;
 
+	RequireWritable();
 	SPI_connect();
 	CheckNotShard("run_due_draws()");
 	nids = SqlRun(get_attnum(PromoTableOid("draw"), "sealed") != InvalidAttrNumber ?

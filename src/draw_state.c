@@ -46,6 +46,7 @@
 #include "promo_draw.h"
 #include "row_access.h"
 #include "sqlexec.h"
+#include "table_write.h"
 
 static SqlPlan prizes_plan = {
 	"SELECT prize_id, name, value, quantity, payload FROM promo_draw.prize "
@@ -110,6 +111,8 @@ LockDrawRunner(int64 draw_id, bool nowait)
 DrawState *
 LockDraw(int64 draw_id, int flags)
 {
+	if (flags != 0)
+		RequireWritable();
 	if (flags & LOCK_DRAW_RUNNER)
 	{
 		if (!LockDrawRunner(draw_id, (flags & LOCK_DRAW_NOWAIT) != 0))

@@ -28,6 +28,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
 #include "executor/nodeModifyTable.h"
@@ -199,6 +200,25 @@ DropReferenceChecks(ResultRelInfo *rri)
 }
 
 /*
+ * Refuse (25006) to change anything on a standby or in a read-only
+ * transaction, before any lock or write that would fail less clearly
+ * (a standby cannot assign transaction ids or take strong locks).
+ */
+void
+RequireWritable(void)
+{
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("promo_draw cannot change anything on a standby"),
+				 errhint("Call the primary: awards, stakes, redemptions, bonus bets and wins and draws run there; reports, verify_draw and the results of drawn draws can be read here.")));
+	if (XactReadOnly)
+		ereport(ERROR,
+				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				 errmsg("promo_draw cannot change anything in a read-only transaction")));
+}
+
+/*
  * Start writing rows of an open table (locked RowExclusiveLock by the
  * caller): an executor state, the table as a result relation with its
  * indexes open, and, if it has AFTER row triggers, a query level where
@@ -208,9 +228,12 @@ DropReferenceChecks(ResultRelInfo *rri)
 TableWrite *
 TableWriteBegin(Relation rel, int flags)
 {
-	TableWrite *tw = palloc0(sizeof(TableWrite));
+	TableWrite *tw;
 	RangeTblEntry *rte;
 	TriggerDesc *td;
+
+	RequireWritable();
+	tw = palloc0(sizeof(TableWrite));
 
 	tw->rel = rel;
 	tw->estate = CreateExecutorState();

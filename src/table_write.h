@@ -28,6 +28,7 @@ typedef struct TableWrite
 	bool		after_triggers; /* AFTER row triggers: fired at TableWriteEnd */
 } TableWrite;
 
+extern void RequireWritable(void);
 extern TableWrite *TableWriteBegin(Relation rel, int flags);
 extern void TableWriteEnd(TableWrite *tw);
 extern void TableWriteCheck(TableWrite *tw, TupleTableSlot *slot, bool update);
