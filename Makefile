@@ -59,7 +59,8 @@ ISOLATION = \
 	maintenance_rewrite \
 	sealed_award_seal \
 	notification_take \
-	message_lease
+	message_lease \
+	max_playthrough
 ISOLATION_OPTS = --inputdir=test/isolation
 
 TAP_TESTS = 1

@@ -32,14 +32,17 @@
 
 #include <math.h>
 
+#include "catalog/namespace.h"
 #include "common/int.h"
 #include "common/pg_prng.h"
+#include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 #include "utils/numeric.h"
 
 #include "money.h"
@@ -119,6 +122,33 @@ Quantile(const int64 *sorted, int64 n, double p)
 }
 
 /*
+ * The database's cap on playthrough (promo_draw.setting, from 0.4.0), or
+ * NULL when none is set.  Read on every call, so that a new cap applies to
+ * every connection at once.
+ */
+static Numeric
+DatabaseMaxPlaythrough(void)
+{
+	Oid			nsp = get_namespace_oid("promo_draw", true);
+	Numeric		cap = NULL;
+
+	if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid("setting", nsp)))
+		return NULL;
+	SPI_connect();
+	if (SPI_execute("SELECT value FROM promo_draw.setting WHERE name OPERATOR(pg_catalog.=) 'max_playthrough'",
+					true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			cap = DatumGetNumeric(SPI_datumTransfer(d, false, -1));
+	}
+	SPI_finish();
+	return cap;
+}
+
+/*
  * playthrough_required(amount, playthrough): the wagering a bonus needs,
  * amount x playthrough, after checking both and that the playthrough is
  * within promo_draw.max_playthrough.  grant_bonus() calls it, so the
@@ -132,6 +162,15 @@ playthrough_required(PG_FUNCTION_ARGS)
 	Numeric		amount = CheckNumericArg(fcinfo, 0, "amount", true);
 	Numeric		playthrough = CheckNumericArg(fcinfo, 1, "playthrough", false);
 
+	Numeric		cap = DatabaseMaxPlaythrough();
+
+	if (cap != NULL && MoneyCmp(playthrough, cap) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_PD_PLAYTHROUGH_TOO_HIGH),
+				 errmsg("playthrough %s is above the limit of %s",
+						MoneyText(playthrough), MoneyText(cap)),
+				 errdetail("promo_draw.set_max_playthrough() caps the wagering a bonus may require, as some markets do."),
+				 errhint("Grant the bonus with a playthrough of at most %s.", MoneyText(cap))));
 	/* compared exactly: the limit as a numeric, not the playthrough as a float */
 	if (promo_draw_max_playthrough > 0 &&
 		MoneyCmp(playthrough,

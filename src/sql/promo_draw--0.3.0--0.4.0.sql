@@ -119,6 +119,9 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.message_lease', '');
 --@include udfs/lease_messages/0.4.0.sql
 --@include udfs/run_due_draws_job/0.4.0.sql
 --@include udfs/purge_draws/0.4.0.sql
+--@include tables/setting/0.4.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.setting', '');
+--@include udfs/set_max_playthrough/0.4.0.sql
 --@include views/stats/0.4.0.sql
 DROP FUNCTION promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb);
 
@@ -187,7 +190,8 @@ REVOKE EXECUTE ON FUNCTION
 	promo_draw.ack_messages(bigint[]),
 	promo_draw.draw_failures_since(timestamptz),
 	promo_draw.purge_draws(interval),
-	promo_draw.purge_messages(interval)
+	promo_draw.purge_messages(interval),
+	promo_draw.set_max_playthrough(numeric)
 FROM PUBLIC;
 REVOKE EXECUTE ON PROCEDURE promo_draw.run_due_draws_job() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION

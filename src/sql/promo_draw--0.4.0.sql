@@ -121,6 +121,11 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.outcome_delivery', '');
 
 --@include udfs/purge_draws/0.4.0.sql
 
+--@include tables/setting/0.4.0.sql
+SELECT pg_catalog.pg_extension_config_dump('promo_draw.setting', '');
+
+--@include udfs/set_max_playthrough/0.4.0.sql
+
 --@include udfs/notification_delete/0.3.0.sql
 
 --@include udfs/notification_insert/0.3.0.sql
