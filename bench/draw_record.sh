@@ -30,7 +30,7 @@ SQL
 )
 OUT=$(mktemp -d)
 chmod 777 "$OUT"
-FORMAT="WITH (FORMAT csv, QUOTE E'\\\\x01', DELIMITER E'\\\\x02')"
+FORMAT="WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
 
 results=$(mktemp)
 for _ in $(seq "$RUNS"); do
