@@ -5,7 +5,8 @@
 -- jump ahead by more than 1,000,000,000 (a wild offset would make every
 -- later bet of the partition a repeat); a beacon value is 32 to 1024 bytes;
 -- a code's counters are at most 32, so that nobody can start a loop that
--- cannot be stopped.  Each refusal changes nothing.
+-- cannot be stopped; the shard side's copies of definitions refuse bad ones
+-- with 22023.  Each refusal changes nothing.
 --
 \set ECHO none
 \i test/include/promo_test.sql
@@ -51,5 +52,13 @@ SELECT code, message FROM promo_test.error_of($$SELECT promo_draw.claim_code_pla
 SELECT promo_draw.draw_among('Sealed limits', '{1,2}', '[{"name": "Cap", "value": 1}]', 'a lottery',
                              beacon_due_at => now() + interval '1 hour') AS sealed \gset
 SELECT code, message FROM promo_test.error_of(format('SELECT promo_draw.set_beacon(%s, ''\x01'')', :sealed));
+
+-- the shard side answers bad definitions as the public calls do (22023),
+-- not with the constraint errors of its tables
+SELECT code, message FROM promo_test.error_of($$SELECT promo_draw.shard_put_draw('{"draw": {"draw_id": 99}, "secret": {"draw_id": 99}}')$$);
+SELECT code, message FROM promo_test.error_of($$SELECT promo_draw.shard_put_instant_win('{}')$$);
+SELECT code, message FROM promo_test.error_of($$SELECT promo_draw.shard_put_instant_win('{"instant_win_id": 5}')$$);
+SELECT code, message FROM promo_test.error_of($$SELECT promo_draw.shard_put_code('Z', now(), now() + interval '1 day', -5, '{}', 2)$$);
+SELECT count(*) AS nothing_made FROM promo_draw.draw WHERE draw_id = 99;
 
 DROP SCHEMA promo_test CASCADE;

@@ -122,6 +122,9 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.message_lease', '');
 --@include tables/setting/0.4.0.sql
 SELECT pg_catalog.pg_extension_config_dump('promo_draw.setting', '');
 --@include udfs/set_max_playthrough/0.4.0.sql
+-- the shard side answers bad definitions with 22023, not constraint errors
+--@include udfs/shard_put_code/0.4.0.sql OR REPLACE
+--@include udfs/shard_put_instant_win/0.4.0.sql OR REPLACE
 --@include views/stats/0.4.0.sql
 DROP FUNCTION promo_draw.outcome_payload(text, bigint, text, text, text, text, bigint, numeric, jsonb);
 

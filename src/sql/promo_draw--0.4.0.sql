@@ -373,7 +373,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_transfer', '');
 
 --@include udfs/shard_draw_results/0.3.0.sql
 
---@include udfs/shard_put_code/0.3.0.sql
+--@include udfs/shard_put_code/0.4.0.sql
 
 --@include udfs/shard_put_codes/0.3.0.sql
 
@@ -389,7 +389,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_transfer', '');
 
 --@include udfs/shard_instant_win_definition/0.3.0.sql
 
---@include udfs/shard_put_instant_win/0.3.0.sql
+--@include udfs/shard_put_instant_win/0.4.0.sql
 
 --@include udfs/shard_take_notifications/0.3.0.sql
 

@@ -13,10 +13,17 @@ BEGIN
 	END IF;
 	SELECT * INTO v_have FROM promo_draw.draw d WHERE d.draw_id = v.draw_id FOR UPDATE;
 	IF NOT FOUND THEN
-		INSERT INTO promo_draw.draw OVERRIDING SYSTEM VALUE SELECT v.*;
-		INSERT INTO promo_draw.draw_secret SELECT v_secret.*;
-		INSERT INTO promo_draw.partition_mark (draw_id, partition)
-		SELECT v.draw_id, p::integer FROM jsonb_array_elements_text(definition->'partitions') p;
+		BEGIN
+			INSERT INTO promo_draw.draw OVERRIDING SYSTEM VALUE SELECT v.*;
+			INSERT INTO promo_draw.draw_secret SELECT v_secret.*;
+			INSERT INTO promo_draw.partition_mark (draw_id, partition)
+			SELECT v.draw_id, p::integer FROM jsonb_array_elements_text(definition->'partitions') p;
+		EXCEPTION WHEN not_null_violation OR check_violation OR invalid_text_representation THEN
+			-- a definition that is not what shard_draw_definition gives
+			RAISE EXCEPTION 'the definition of draw % is incomplete or invalid', v.draw_id
+				USING ERRCODE = 'invalid_parameter_value', DETAIL = SQLERRM,
+				      HINT = 'Copy definitions with promo_draw_proxy, from shard_draw_definition on node 0.';
+		END;
 	ELSIF (v_have.seed_hash, v_have.name, v_have.created_at) IS DISTINCT FROM (v.seed_hash, v.name, v.created_at)
 	      OR NOT EXISTS (SELECT FROM promo_draw.draw_secret s WHERE s.draw_id = v.draw_id
 	                     AND s.seed IS NOT DISTINCT FROM v_secret.seed AND s.ref_key = v_secret.ref_key) THEN
