@@ -41,13 +41,14 @@ script() {
 
 # tps FILE: the median tps of RUNS pgbench runs of DURATION seconds, 2 clients.
 # A script may number its events as a feed does with "\set off :off + 1":
-# :off starts each run at the time in nanoseconds, so offsets keep rising
-# from run to run.
+# :off starts each run at the time in microseconds, so offsets keep rising
+# from run to run, by less than the most an offset may jump (10^9, README
+# "Limits"; nanoseconds would jump by 10^10 between runs).
 tps() {
 	local f=$1 runs=()
 	for _ in $(seq "$RUNS"); do
 		q -c "CHECKPOINT"
-		runs+=("$(pgbench -n -M prepared -c 2 -j 2 -T "$DURATION" -D off="$(date +%s%N)" -f "$f" 2>/dev/null |
+		runs+=("$(pgbench -n -M prepared -c 2 -j 2 -T "$DURATION" -D off="$(date +%s%6N)" -f "$f" 2>/dev/null |
 			awk '/^tps/ {print $3; exit}')")
 	done
 	printf '%s\n' "${runs[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
