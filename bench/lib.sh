@@ -42,7 +42,7 @@ script() {
 # tps FILE: the median tps of RUNS pgbench runs of DURATION seconds, 2 clients.
 # A script may number its events as a feed does with "\set off :off + 1":
 # :off starts each run at the time in microseconds, so offsets keep rising
-# from run to run, by less than the most an offset may jump (10^9, README
+# from run to run, by less than the most an offset may jump (10^9, doc/security.md
 # "Limits"; nanoseconds would jump by 10^10 between runs).
 tps() {
 	local f=$1 runs=()

@@ -1,4 +1,4 @@
--- Roles for an application, an operator and reporting tools.  README.md
+-- Roles for an application, an operator and reporting tools.  doc/security.md
 -- shows this file; test/pgtap/draw_roles.sql runs it and checks that each
 -- role can do its job and nothing more.
 

@@ -2,7 +2,7 @@
 -- promo_draw_proxy over two shards running promo_draw.  The application's
 -- SQL is the single node's; only the database it connects to changed.
 -- Run by tools/run demo shards, connected to the proxy, after the shards
--- and the cluster promo_draw_shards were set up (README, "Scaling out").
+-- and the cluster promo_draw_shards were set up (doc/scaling-out.md).
 \set ON_ERROR_STOP 1
 \set QUIET 1
 \pset footer off

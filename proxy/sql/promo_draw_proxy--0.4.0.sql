@@ -14,7 +14,7 @@
  * The application calls the functions and reads the reports of promo_draw
  * here, under the same names, signatures and results; they run on the
  * shards, which run promo_draw, through PL/Proxy's cluster
- * promo_draw_shards (a SQL/MED server, README "Scaling out"):
+ * promo_draw_shards (a SQL/MED server, doc/scaling-out.md):
  *
  * - a call about one customer goes to the node of hashint8(customer_id),
  *   by PL/Proxy's own RUN ON;
@@ -255,7 +255,7 @@ COMMENT ON SCHEMA promo_draw IS
  *
  * The seal covers every node's entries: the proxy reads each node's
  * participants once the draw is ready, computes the entry digest exactly as
- * one node holding them all would (README, "Sealed draws"), and seals every
+ * one node holding them all would (doc/record-format.md), and seals every
  * node with it.  The beacon goes to every node.  run_draw merges the
  * nodes' keys (run_draw); each node computes its customers' keys
  * from the beacon and the common digest, so the order is the single
@@ -356,7 +356,7 @@ COMMENT ON SCHEMA promo_draw IS
 
 /*
  * Privileges, as in promo_draw: PUBLIC gets verify_draw, digest_text and code_label;
- * the README gives the GRANTs for application and reporting roles.
+ * doc/scaling-out.md gives the GRANTs for application and reporting roles.
  */
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA promo_draw FROM PUBLIC;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA promo_draw_proxy FROM PUBLIC;

@@ -306,13 +306,13 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.bonus_event_event_id_seq'
 --@include udfs/bonus_state/0.2.0.sql
 
 /*
- * The shard side of a sharded deployment (README, "Scaling out").
+ * The shard side of a sharded deployment (doc/scaling-out.md).
  *
  * A proxy database runs promo_draw_proxy, whose functions have the names
  * and signatures of promo_draw's and reach the shards through PL/Proxy;
  * every shard runs promo_draw.  The functions below are what the proxy
  * calls besides the ordinary ones.  None is granted to PUBLIC: the role of
- * the proxy's user mapping needs EXECUTE on them (README).
+ * the proxy's user mapping needs EXECUTE on them (doc/scaling-out.md).
  *
  * - Definitions (draws, prizes, codes, instant wins) are created on node 0
  *   and copied to every node with the same ids, so a draw_id means the
@@ -398,7 +398,7 @@ SELECT pg_catalog.pg_extension_config_dump('promo_draw.code_transfer', '');
 
 /*
  * Privileges.  PUBLIC gets nothing that writes or reads customer data: the
- * README gives the GRANTs for an application role and a reporting role.
+ * doc/security.md gives the GRANTs for an application role and a reporting role.
  * Pure functions (the aggregates, code normalization, random codes and
  * permutations, the arithmetic and simulation of bonuses, the payload of
  * a draw's outcome message, which the notification view calls) and verify_draw,

@@ -1,4 +1,4 @@
-# pg_cron as README "Scheduling with pg_cron" says, word for word: the
+# pg_cron as doc/operations.md "Scheduling with pg_cron" says, word for word: the
 # superuser's steps, then the operator's, run by a LOGIN role in
 # promo_operator (examples/roles.sql) that authenticates with a password
 # from the server's password file.  The draw job draws a due draw by itself
@@ -46,11 +46,11 @@ $node->safe_psql('postgres', q{
 });
 
 # the README's two steps, as written
-my $readme = slurp_file('README.md');
+my $readme = slurp_file('doc/operations.md');
 my ($section) = $readme =~ /^## Scheduling with pg_cron\n(.*?)^## /ms;
 my ($as_superuser) = $section =~ /```sql\n-- as a superuser, once\n(.*?)```/s;
 my ($as_operator) = $section =~ /```sql\n-- as the operator\n(.*?)```/s;
-ok(defined $as_superuser && defined $as_operator, 'the README gives the superuser\'s and the operator\'s steps');
+ok(defined $as_superuser && defined $as_operator, 'doc/operations.md gives the superuser\'s and the operator\'s steps');
 $node->safe_psql('postgres', $as_superuser);
 my $operator = $node->connstr('postgres') . ' user=promo_cron';
 my ($out, $err);

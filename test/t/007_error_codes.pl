@@ -1,6 +1,6 @@
 # One registry of the business error codes (SQLSTATE class PD):
 # src/promo_draw.h defines each once; the C code raises them by name, the
-# SQL objects of the current version by their text; README.md's Errors
+# SQL objects of the current version by their text; doc/reference.md's Errors
 # section documents them.
 # This test fails when the three disagree: a code raised in SQL but not
 # defined, a defined code nobody raises, a code the README omits or a row
@@ -55,18 +55,18 @@ foreach my $code (sort keys %defined)
 	ok(exists $raised{$code}, "$code ($defined{$code}) is raised somewhere");
 }
 
-my $readme = slurp_file('README.md');
-my ($errors) = $readme =~ /^## Errors\n(.*?)^## /ms;
-ok(defined $errors, 'README.md has an Errors section');
+my $readme = slurp_file('doc/reference.md');
+my ($errors) = $readme =~ /^## Errors\n(.*?)(?=^## |\z)/ms;
+ok(defined $errors, 'doc/reference.md has an Errors section');
 my %documented;
 $documented{$1} = 1 while ($errors // '') =~ /^\| `(PD\d{3})` \|/mg;
 foreach my $code (sort keys %defined)
 {
-	ok(exists $documented{$code}, "README.md documents $code");
+	ok(exists $documented{$code}, "doc/reference.md documents $code");
 }
 foreach my $code (sort keys %documented)
 {
-	ok(exists $defined{$code}, "README.md documents $code, which exists");
+	ok(exists $defined{$code}, "doc/reference.md documents $code, which exists");
 }
 
 done_testing();

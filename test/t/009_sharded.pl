@@ -431,7 +431,7 @@ $proxy->safe_psql('postgres', q{
 	GRANT EXECUTE ON FUNCTION promo_draw.grant_bonus(bigint, numeric, numeric, timestamptz, numeric),
 		promo_draw.bonus_state(bigint), promo_draw.ticket_progress(bigint, bigint) TO promo_app;
 });
-my $grants = slurp_file('README.md');
+my $grants = slurp_file('doc/scaling-out.md');
 my ($readme_grants) = $grants =~ /-- on the proxy, for the roles of examples\/roles.sql\n(.*?)```/s;
 ok(defined $readme_grants, 'the README gives the proxy\'s GRANTs');
 $proxy->safe_psql('postgres', $readme_grants);

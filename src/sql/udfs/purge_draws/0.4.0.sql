@@ -4,7 +4,7 @@
  * partition marks, delivered messages and their leases.  Its row stays,
  * with its rules, prizes, totals and digests, and with record_digest, the
  * sha256 of its public record as it was, so the archived record still
- * proves the draw (README "Retention").  A draw with a message not yet
+ * proves the draw (doc/operations.md "Retention").  A draw with a message not yet
  * delivered is left for a later run.  Each draw is purged under its own
  * lock, skipping one another session holds; ingest of running draws is
  * not held up.  purge_messages removes delivered outbox messages older
