@@ -9,7 +9,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(14);
+SELECT plan(18);
 \ir ../../examples/roles.sql
 
 SET LOCAL ROLE promo_app;
@@ -35,6 +35,18 @@ SELECT lives_ok($$SELECT promo_draw.forfeit_bonus(current_setting('pdtest.bonus'
 SELECT is(promo_draw.expire_bonuses(), 0, 'and expires the bonuses past their time');
 SELECT throws_ok($$SELECT promo_draw.bonus_bet(current_setting('pdtest.bonus')::bigint, 1)$$, '42501', NULL,
 	'the operator places no bets');
+-- the compliance cap kept in the database is the owner's: the operator, who
+-- grants bonuses, can neither lift it nor write around it
+SELECT throws_ok($$SELECT promo_draw.set_max_playthrough(NULL)$$, '42501', NULL,
+	'the operator cannot lift the playthrough cap');
+SELECT throws_ok($$DELETE FROM promo_draw.setting$$, '42501', NULL, 'nor delete it from its table');
+RESET ROLE;
+SELECT promo_draw.set_max_playthrough(10);
+SET LOCAL ROLE promo_operator;
+SELECT throws_ok($$INSERT INTO promo_draw.setting (name, value) VALUES ('max_playthrough', 1000)
+                   ON CONFLICT (name) DO UPDATE SET value = 1000$$, '42501', NULL, 'nor raise it');
+SELECT throws_ok($$SELECT promo_draw.grant_bonus(1, 10, 11)$$, 'PD035', NULL,
+	'and grants no bonus above it');
 RESET ROLE;
 
 SET LOCAL ROLE promo_reporting;
