@@ -64,8 +64,8 @@ FROM generate_series(1, $CUSTOMERS) c GROUP BY c / 100000 \g /dev/null
 SELECT :d;
 SQL
 )
-DEF=$(q -d shard0 -c "SELECT promo_draw.shard_draw_definition($SRC)")
-q -c "SELECT promo_draw.shard_put_draw('$DEF')" >/dev/null
+DEF=$(q -d shard0 -c "SELECT promo_draw_shard.shard_draw_definition($SRC)")
+q -c "SELECT promo_draw_shard.shard_put_draw('$DEF')" >/dev/null
 q -c "SELECT promo_draw.award_tickets($SRC, array_agg(c), array_agg(1 + c % 3))
       FROM generate_series(1, $CUSTOMERS) c GROUP BY c / 100000" >/dev/null
 for db in shard0 shard1 "$PGDATABASE"; do q -d "$db" -c "VACUUM ANALYZE promo_draw.entry"; done
@@ -81,7 +81,7 @@ SELECT promo_draw.add_prize(:d, 'Prize ' || i, 1000 - i) FROM generate_series(1,
 SELECT :d;
 SQL
 )
-	q -c "SELECT promo_draw.shard_put_draw('$(q -d shard0 -c "SELECT promo_draw.shard_draw_definition($d)")')" >/dev/null
+	q -c "SELECT promo_draw_shard.shard_put_draw('$(q -d shard0 -c "SELECT promo_draw_shard.shard_draw_definition($d)")')" >/dev/null
 	for db in shard0 shard1 "$PGDATABASE"; do
 		q -d "$db" -c "INSERT INTO promo_draw.entry SELECT $d, customer_id, tickets, stake, stake_tickets, best, opted_in,
 		                      promo_draw.entry_ref($d, customer_id)

@@ -20,16 +20,32 @@ FROM pg_proc p
 WHERE p.pronamespace = 'promo_draw'::regnamespace
 ORDER BY p.proname, p.pronargs;
 
+-- The shard side, which only a proxy's role calls, is a schema of its own:
+-- PUBLIC may neither use it nor execute its functions.
+SELECT p.proname AS function, p.pronargs AS args, p.provolatile AS volatility,
+       p.proisstrict AS strict, p.proparallel AS parallel, p.prosecdef AS security_definer,
+       EXISTS (SELECT FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) x
+               WHERE x.grantee = 0) AS public_execute
+FROM pg_proc p
+WHERE p.pronamespace = 'promo_draw_shard'::regnamespace
+ORDER BY p.proname, p.pronargs;
+SELECT x.grantee, x.privilege_type
+FROM pg_namespace n, aclexplode(n.nspacl) x
+WHERE n.nspname = 'promo_draw_shard' AND x.grantee <> n.nspowner;
+SELECT count(*) AS shard_functions_beside_the_api
+FROM pg_proc p
+WHERE p.pronamespace = 'promo_draw'::regnamespace AND p.proname LIKE 'shard\_%';
+
 -- SECURITY DEFINER functions must pin search_path.
 SELECT p.oid::regprocedure AS unpinned
 FROM pg_proc p
-WHERE p.pronamespace = 'promo_draw'::regnamespace AND p.prosecdef
+WHERE p.pronamespace IN ('promo_draw'::regnamespace, 'promo_draw_shard'::regnamespace) AND p.prosecdef
   AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false);
 
 -- Every function, aggregate, table and view has a comment.
 SELECT p.oid::regprocedure::text AS uncommented
 FROM pg_proc p
-WHERE p.pronamespace = 'promo_draw'::regnamespace
+WHERE p.pronamespace IN ('promo_draw'::regnamespace, 'promo_draw_shard'::regnamespace)
   AND obj_description(p.oid, 'pg_proc') IS NULL
 UNION ALL
 SELECT c.oid::regclass::text

@@ -55,10 +55,10 @@ SELECT code, message FROM promo_test.error_of(format('SELECT promo_draw.set_beac
 
 -- the shard side answers bad definitions as the public calls do (22023),
 -- not with the constraint errors of its tables
-SELECT code, message FROM promo_test.error_of($$SELECT promo_draw.shard_put_draw('{"draw": {"draw_id": 99}, "secret": {"draw_id": 99}}')$$);
-SELECT code, message FROM promo_test.error_of($$SELECT promo_draw.shard_put_instant_win('{}')$$);
-SELECT code, message FROM promo_test.error_of($$SELECT promo_draw.shard_put_instant_win('{"instant_win_id": 5}')$$);
-SELECT code, message FROM promo_test.error_of($$SELECT promo_draw.shard_put_code('Z', now(), now() + interval '1 day', -5, '{}', 2)$$);
+SELECT code, message FROM promo_test.error_of($$SELECT promo_draw_shard.shard_put_draw('{"draw": {"draw_id": 99}, "secret": {"draw_id": 99}}')$$);
+SELECT code, message FROM promo_test.error_of($$SELECT promo_draw_shard.shard_put_instant_win('{}')$$);
+SELECT code, message FROM promo_test.error_of($$SELECT promo_draw_shard.shard_put_instant_win('{"instant_win_id": 5}')$$);
+SELECT code, message FROM promo_test.error_of($$SELECT promo_draw_shard.shard_put_code('Z', now(), now() + interval '1 day', -5, '{}', 2)$$);
 SELECT count(*) AS nothing_made FROM promo_draw.draw WHERE draw_id = 99;
 
 DROP SCHEMA promo_test CASCADE;

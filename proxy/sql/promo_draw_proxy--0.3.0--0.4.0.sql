@@ -5,7 +5,8 @@
 -- promo_draw_proxy 0.3.0 -> 0.4.0: the proxy of promo_draw 0.4.0 shards.
 -- Update every shard to promo_draw 0.4.0 first, then this proxy at once:
 -- the shard-side functions a draw uses changed, so a 0.3.0 proxy cannot
--- draw on 0.4.0 shards.
+-- draw on 0.4.0 shards, and it calls the shard side in promo_draw, which
+-- 0.4.0 moved to promo_draw_shard.
 --   - draws carry the beacon's due time, the seal's commit time, the prize
 --     digest and the digest version; create_draw and draw_among take
 --     beacon_due_at (required for a sealed draw);
@@ -80,6 +81,26 @@ DROP FUNCTION promo_draw_proxy.result_rows(bigint);
 --@include udfs/record_rows_on_all/0.4.0.sql
 --@include udfs/draw_record_rows/0.4.0.sql
 --@include ../../src/sql/udfs/draw_record/0.4.0.sql
+
+-- the shards' side moved to schema promo_draw_shard: every call of it
+--@include udfs/accept_code_room_on/0.4.0.sql OR REPLACE
+--@include udfs/code_counts_on_all/0.4.0.sql OR REPLACE
+--@include udfs/code_transfers_on_all/0.4.0.sql OR REPLACE
+--@include udfs/configure_on/0.4.0.sql OR REPLACE
+--@include udfs/draw_definition_on_0/0.4.0.sql OR REPLACE
+--@include udfs/draw_results_on_all/0.4.0.sql OR REPLACE
+--@include udfs/draw_state_on_all/0.4.0.sql OR REPLACE
+--@include udfs/ineligible_on/0.4.0.sql OR REPLACE
+--@include udfs/instant_win_definition_on_0/0.4.0.sql OR REPLACE
+--@include udfs/lend_code_room_on/0.4.0.sql OR REPLACE
+--@include udfs/put_code_on/0.4.0.sql OR REPLACE
+--@include udfs/put_codes_on/0.4.0.sql OR REPLACE
+--@include udfs/put_draw_on_all/0.4.0.sql OR REPLACE
+--@include udfs/put_instant_win_on_all/0.4.0.sql OR REPLACE
+--@include udfs/redeem_on/0.4.0.sql OR REPLACE
+--@include udfs/seal_draw_on_all/0.4.0.sql OR REPLACE
+--@include udfs/shard_node/0.4.0.sql OR REPLACE
+--@include udfs/take_notifications_on_all/0.4.0.sql OR REPLACE
 
 --@include udfs/check_nodes/0.4.0.sql OR REPLACE
 --@include udfs/seal_draw/0.4.0.sql OR REPLACE

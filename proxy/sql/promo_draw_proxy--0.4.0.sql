@@ -55,9 +55,9 @@ COMMENT ON SCHEMA promo_draw IS
  * error, naming the node's connection string.
  */
 
---@include udfs/shard_node/0.3.0.sql
+--@include udfs/shard_node/0.4.0.sql
 
---@include udfs/configure_on/0.3.0.sql
+--@include udfs/configure_on/0.4.0.sql
 
 -- definitions: made on node 0, copied everywhere
 
@@ -65,9 +65,9 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include udfs/add_prize_on_0/0.3.0.sql
 
---@include udfs/draw_definition_on_0/0.3.0.sql
+--@include udfs/draw_definition_on_0/0.4.0.sql
 
---@include udfs/put_draw_on_all/0.3.0.sql
+--@include udfs/put_draw_on_all/0.4.0.sql
 
 --@include udfs/cancel_draw_on_all/0.3.0.sql
 
@@ -89,17 +89,17 @@ COMMENT ON SCHEMA promo_draw IS
 
 -- the sharded draw (run_draw, below)
 
---@include udfs/draw_state_on_all/0.3.0.sql
+--@include udfs/draw_state_on_all/0.4.0.sql
 
 --@include udfs/draw_tickets_on_all/0.4.0.sql
 
---@include udfs/ineligible_on/0.3.0.sql
+--@include udfs/ineligible_on/0.4.0.sql
 
 --@include udfs/stage_draw_on/0.4.0.sql
 
 --@include udfs/publish_draw_on_all/0.4.0.sql
 
---@include udfs/draw_results_on_all/0.3.0.sql
+--@include udfs/draw_results_on_all/0.4.0.sql
 
 --@include udfs/due_draws_on_0/0.3.0.sql
 
@@ -107,7 +107,7 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include udfs/sealed_entries_on_all/0.4.0.sql
 
---@include udfs/seal_draw_on_all/0.3.0.sql
+--@include udfs/seal_draw_on_all/0.4.0.sql
 
 --@include udfs/set_beacon_on/0.3.0.sql
 
@@ -133,23 +133,23 @@ COMMENT ON SCHEMA promo_draw IS
 
 -- promotion codes (redeem, borrow_code_room)
 
---@include udfs/put_code_on/0.3.0.sql
+--@include udfs/put_code_on/0.4.0.sql
 
 --@include udfs/create_codes_on_0/0.3.0.sql
 
---@include udfs/put_codes_on/0.3.0.sql
+--@include udfs/put_codes_on/0.4.0.sql
 
---@include udfs/redeem_on/0.3.0.sql
+--@include udfs/redeem_on/0.4.0.sql
 
 --@include udfs/cancel_redemption/0.3.0.sql
 
---@include udfs/lend_code_room_on/0.3.0.sql
+--@include udfs/lend_code_room_on/0.4.0.sql
 
---@include udfs/accept_code_room_on/0.3.0.sql
+--@include udfs/accept_code_room_on/0.4.0.sql
 
---@include udfs/code_transfers_on_all/0.3.0.sql
+--@include udfs/code_transfers_on_all/0.4.0.sql
 
---@include udfs/code_counts_on_all/0.3.0.sql
+--@include udfs/code_counts_on_all/0.4.0.sql
 
 --@include udfs/redemption_report_rows/0.3.0.sql
 
@@ -159,9 +159,9 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include udfs/create_instant_win_on_0/0.3.0.sql
 
---@include udfs/instant_win_definition_on_0/0.3.0.sql
+--@include udfs/instant_win_definition_on_0/0.4.0.sql
 
---@include udfs/put_instant_win_on_all/0.3.0.sql
+--@include udfs/put_instant_win_on_all/0.4.0.sql
 
 --@include udfs/add_instant_prizes_on/0.3.0.sql
 
@@ -181,7 +181,7 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include udfs/expire_bonuses_on_all/0.3.0.sql
 
---@include udfs/take_notifications_on_all/0.3.0.sql
+--@include udfs/take_notifications_on_all/0.4.0.sql
 
 /*
  * Prize draws on a sharded deployment.

@@ -231,3 +231,23 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+-- the shard side leaves the API's schema.  A role that may call a shard
+-- function (a proxy's, doc/scaling-out.md) keeps calling it: it gets USAGE
+-- on the new schema.  Update the proxy right after the shards: a proxy of
+-- 0.3.0 calls promo_draw.shard_*, which is gone.
+--@include schemas/promo_draw_shard/0.4.0.sql
+DO $$
+DECLARE
+	r regrole;
+BEGIN
+	FOR r IN
+		SELECT DISTINCT x.grantee::regrole
+		FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) x
+		WHERE p.pronamespace = 'promo_draw_shard'::regnamespace
+		  AND x.privilege_type = 'EXECUTE' AND x.grantee <> 0 AND x.grantee <> p.proowner
+	LOOP
+		EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA promo_draw_shard TO %s', r);
+	END LOOP;
+END
+$$;

@@ -436,3 +436,6 @@ GRANT EXECUTE ON FUNCTION
 	promo_draw.record_time(timestamptz),
 	promo_draw.secret_publications()
 TO PUBLIC;
+
+-- the shard side, out of the API's schema: last, once PUBLIC lost EXECUTE
+--@include schemas/promo_draw_shard/0.4.0.sql

@@ -83,7 +83,8 @@ SELECT 'member ' || pg_describe_object(d.classid, d.objid, d.objsubid)
 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
 WHERE d.refclassid = 'pg_extension'::regclass AND e.extname = '@ext@' AND d.deptype = 'e'
 UNION ALL
-SELECT 'schema ' || n.nspname || ' comment=' || coalesce(obj_description(n.oid, 'pg_namespace'), '')
+SELECT 'schema ' || n.nspname || ' acl=' || coalesce(n.nspacl::text, 'default')
+       || ' comment=' || coalesce(obj_description(n.oid, 'pg_namespace'), '')
 FROM pg_namespace n WHERE n.oid IN (@schemas@)
 ORDER BY 1
 };
@@ -96,7 +97,7 @@ sub describe
 	$query =~ s/\@ext\@/$ext/g;
 	return $query;
 }
-my $describe = describe('promo_draw', 'promo_draw');
+my $describe = describe('promo_draw', 'promo_draw', 'promo_draw_shard');
 
 # the facts of an updated database that differ from those of a fresh one
 sub compare_facts
@@ -206,6 +207,31 @@ foreach my $old (grep { $_ ne $default } @versions)
 		SELECT bool_and(ok) FROM promo_draw.verify_draw((SELECT max(draw_id) FROM promo_draw.draw));
 	}), "\n\n3\nt", "from $old: and sealed draws");
 }
+
+# a shard of 0.3.0 lets its proxy's role call the shard side (as
+# doc/scaling-out.md of 0.3.0 said); the update moves the shard side to
+# promo_draw_shard, and that role keeps calling it, while others may not
+$node->safe_psql('postgres', 'CREATE DATABASE shard_grants');
+$node->safe_psql('shard_grants', q{
+	CREATE EXTENSION promo_draw VERSION '0.3.0' CASCADE;
+	CREATE ROLE shard_caller;
+	CREATE ROLE bystander;
+	GRANT USAGE ON SCHEMA promo_draw TO shard_caller, bystander;
+	GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA promo_draw TO shard_caller;
+	SELECT promo_draw.shard_configure(1, 2);
+	ALTER EXTENSION promo_draw UPDATE;
+});
+is($node->safe_psql('shard_grants', q{
+	SET ROLE shard_caller;
+	SELECT node, nodes FROM promo_draw_shard.shard_node();
+}), "1|2", 'after the update, the role that called the shard side of 0.3.0 calls it in promo_draw_shard');
+my ($ret, $out, $err) = $node->psql('shard_grants', q{
+	SET ROLE bystander;
+	SELECT node FROM promo_draw_shard.shard_node();
+});
+like($err, qr/permission denied for schema promo_draw_shard/, 'a role that could not call it before cannot now');
+$node->safe_psql('postgres', 'DROP DATABASE shard_grants');
+$node->safe_psql('postgres', 'DROP ROLE shard_caller, bystander');
 
 # promo_draw_proxy is released with promo_draw, and every version of it
 # shipped has an update path to the current one (the proxy holds no data:

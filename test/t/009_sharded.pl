@@ -94,7 +94,7 @@ $proxy->safe_psql('postgres', $eligible . sprintf(q{
 }, $connstr->($shards[0]), $connstr->($shards[1])));
 is($proxy->safe_psql('postgres', 'SELECT promo_draw_proxy.setup()'), '2', 'the proxy sets up two shards');
 # a shard configured for another cluster: the proxy refuses to use it
-$shards[1]->safe_psql('postgres', 'SELECT promo_draw.shard_configure(1, 3)');
+$shards[1]->safe_psql('postgres', 'SELECT promo_draw_shard.shard_configure(1, 3)');
 my ($ret, $out, $err) = $proxy->psql('postgres', "SELECT promo_draw.create_draw('x', '2100-01-01')");
 like($err, qr/the nodes of promo_draw_shards are not configured for 2 nodes/, 'a misconfigured shard stops the proxy, naming the count');
 is($proxy->safe_psql('postgres', 'SELECT promo_draw_proxy.setup()'), '2', 'until setup() configures it again');
@@ -119,8 +119,8 @@ $proxy->safe_psql('postgres', q{
 });
 for my $d (1 .. 5)
 {
-	my $def = $shards[0]->safe_psql('postgres', "SELECT promo_draw.shard_draw_definition($d)");
-	$proxy->safe_psql('single', "SELECT promo_draw.shard_put_draw('$def')");
+	my $def = $shards[0]->safe_psql('postgres', "SELECT promo_draw_shard.shard_draw_definition($d)");
+	$proxy->safe_psql('single', "SELECT promo_draw_shard.shard_put_draw('$def')");
 }
 is($shards[1]->safe_psql('postgres', 'SELECT string_agg(draw_id || encode(seed, \'hex\') || encode(ref_key, \'hex\'), \',\' ORDER BY draw_id) FROM promo_draw.draw_secret'),
 	$shards[0]->safe_psql('postgres', 'SELECT string_agg(draw_id || encode(seed, \'hex\') || encode(ref_key, \'hex\'), \',\' ORDER BY draw_id) FROM promo_draw.draw_secret'),
@@ -261,8 +261,8 @@ $proxy->safe_psql('postgres', q{
 	                              beacon_due_at => '2100-01-02');
 	SELECT promo_draw.add_prize(7, 'Car', 20000, 1), promo_draw.add_prize(7, 'Spins', 10, 40);
 });
-my $sealed_def = $shards[0]->safe_psql('postgres', 'SELECT promo_draw.shard_draw_definition(7)');
-$proxy->safe_psql('single', "SELECT promo_draw.shard_put_draw('$sealed_def')");
+my $sealed_def = $shards[0]->safe_psql('postgres', 'SELECT promo_draw_shard.shard_draw_definition(7)');
+$proxy->safe_psql('single', "SELECT promo_draw_shard.shard_put_draw('$sealed_def')");
 my $sealed_campaign = qq{
 	SELECT promo_draw.award_tickets(7, array_agg(c ORDER BY c), array_agg(($tickets)::bigint ORDER BY c))
 	FROM generate_series(1, 2000) c;
@@ -282,7 +282,7 @@ like($err, qr/PD040|is sealed/, 'a sealed draw takes no more tickets on any shar
 like($err, qr/has no beacon yet/, 'it is not drawn before its beacon');
 ($ret, $out, $err) = $shards[0]->psql('postgres', 'SELECT promo_draw.seal_draw(7)');
 like($err, qr/shard 0 of a sharded deployment/, 'a shard does not seal on its own (PD050)');
-($ret, $out, $err) = $shards[1]->psql('postgres', "SELECT promo_draw.shard_seal_draw(7, sha256('another'))");
+($ret, $out, $err) = $shards[1]->psql('postgres', "SELECT promo_draw_shard.shard_seal_draw(7, sha256('another'))");
 like($err, qr/sealed on this node with another digest/, 'nor takes another digest once sealed');
 ($ret, $out, $err) = $proxy->psql('postgres', "SELECT promo_draw.set_beacon(7, sha256('early'))");
 like($err, qr/PD041|before/, 'nor given its beacon before it is due');
@@ -391,8 +391,8 @@ my $big = $proxy->safe_psql('postgres', q{
 	SELECT promo_draw.create_draw('Big', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
 	                              milestones => '{}', default_prize => '1 free spin')});
 $proxy->safe_psql('postgres', "SELECT promo_draw.add_prize($big, 'Cash', 100, 500)");
-$proxy->safe_psql('single', "SELECT promo_draw.shard_put_draw('"
-	. $shards[0]->safe_psql('postgres', "SELECT promo_draw.shard_draw_definition($big)") . "')");
+$proxy->safe_psql('single', "SELECT promo_draw_shard.shard_put_draw('"
+	. $shards[0]->safe_psql('postgres', "SELECT promo_draw_shard.shard_draw_definition($big)") . "')");
 my $big_campaign = qq{
 	SELECT promo_draw.award_tickets($big, array_agg(c ORDER BY c), array_agg(1 + c % 2 ORDER BY c))
 	FROM generate_series(10001, 130000) c GROUP BY c / 20000;
@@ -481,7 +481,7 @@ is($shards[1]->safe_psql('postgres', "SELECT count(*) FROM promo_draw.redemption
 	'and nothing was counted for them');
 # step 1 alone, as a proxy stopped between the two steps would leave it
 is($shards[0]->safe_psql('postgres',
-	"SELECT promo_draw.shard_lend_code_room('cut', 1, '00000000-0000-0000-0000-00000000c0de', 1)"), '1',
+	"SELECT promo_draw_shard.shard_lend_code_room('cut', 1, '00000000-0000-0000-0000-00000000c0de', 1)"), '1',
 	'shard 0 lends one place to shard 1, and the proxy stops there');
 is($proxy->safe_psql('postgres', sprintf($redeem_cut, $on1[3])), 'CUT',
 	'the next redeemer on shard 1 takes that place in');

@@ -3,5 +3,5 @@ CREATE FUNCTION promo_draw_proxy.publish_draw_on_all(draw_id bigint, token uuid,
 	OUT node integer, OUT results bigint)
 RETURNS SETOF record AS $$
 	CLUSTER 'promo_draw_shards'; RUN ON ALL;
-	SELECT * FROM promo_draw.shard_publish_draw(draw_id, token, staged, entry_digest);
+	SELECT * FROM promo_draw_shard.shard_publish_draw(draw_id, token, staged, entry_digest);
 $$ LANGUAGE plproxy VOLATILE;

@@ -12,7 +12,7 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 			      HINT = 'parts is at least 1, and part is from 0 to parts - 1.';
 	END IF;
-	IF promo_draw.shard_draw_begin(shard_draw_tickets.draw_id) = 'drawn' THEN
+	IF promo_draw_shard.shard_draw_begin(shard_draw_tickets.draw_id) = 'drawn' THEN
 		RAISE EXCEPTION 'draw % has already been drawn on this node', shard_draw_tickets.draw_id
 			USING ERRCODE = 'PD003';
 	END IF;

@@ -20,7 +20,7 @@ BEGIN
 	IF NOT v.sealed AND shard_publish_draw.entry_digest IS NULL THEN
 		RAISE EXCEPTION 'a seeded draw is published with the digest of its entries' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF promo_draw.shard_draw_begin(v_id) = 'drawn' THEN
+	IF promo_draw_shard.shard_draw_begin(v_id) = 'drawn' THEN
 		RETURN QUERY SELECT v_node, count(*) FROM promo_draw.result r WHERE r.draw_id = v_id;
 		RETURN;
 	END IF;

@@ -6,7 +6,7 @@ AS $$
 DECLARE
 	v_opt_in boolean;
 BEGIN
-	PERFORM promo_draw.shard_seal_begin(shard_sealed_entries.draw_id);
+	PERFORM promo_draw_shard.shard_seal_begin(shard_sealed_entries.draw_id);
 	SELECT d.requires_opt_in INTO v_opt_in FROM promo_draw.draw d
 	WHERE d.draw_id = shard_sealed_entries.draw_id;
 	RETURN QUERY

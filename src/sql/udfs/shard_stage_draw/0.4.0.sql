@@ -11,7 +11,7 @@ BEGIN
 	   OR tickets IS NULL OR prize_ids IS NULL OR outcomes IS NULL OR entry_refs IS NULL THEN
 		RAISE EXCEPTION 'shard_stage_draw arguments must not be null' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF promo_draw.shard_draw_begin(shard_stage_draw.draw_id) = 'drawn' THEN
+	IF promo_draw_shard.shard_draw_begin(shard_stage_draw.draw_id) = 'drawn' THEN
 		RAISE EXCEPTION 'draw % has already been drawn on this node', shard_stage_draw.draw_id
 			USING ERRCODE = 'PD003';
 	END IF;
