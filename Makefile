@@ -27,6 +27,7 @@ OBJS = \
 	src/digest.o \
 	src/seal.o \
 	src/sealed_order.o \
+	src/prize_walk.o \
 	src/draw.o \
 	src/shard.o \
 	src/shuffle.o \

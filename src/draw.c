@@ -4,7 +4,8 @@
  *	  The draw: run_draw, run_due_draws and cancel_draw.
  *
  * run_draw orders every participant's best tickets from best to worst and
- * walks them against the prize table, most valuable prize first:
+ * walks them against the prize table, most valuable prize first (the walk
+ * is prize_walk.c's, which a proxy's run_draw uses too):
  *
  *	  - a ticket equal to the one before it is ignored;
  *	  - a customer never wins more than max_wins_per_customer prizes;
@@ -82,25 +83,12 @@ typedef enum DrawOutcome
 	DRAW_NOT_READY				/* not ready (when told to skip those) */
 } DrawOutcome;
 
-/* What the draw knows of a customer it met while prizes remained. */
-typedef struct CustomerMark
-{
-	int64		customer_id;	/* hash key */
-	int32		wins;
-	char		eligible;		/* '?' not asked, 'y' or 'n' */
-	int64		pending_place;	/* best ticket ignored as a repeat: 0 if none */
-	pg_uuid_t	pending_ticket;
-	pg_uuid_t	ref;			/* the entry's reference (tables of 0.4.0) */
-} CustomerMark;
-
 /* Everything one run of a draw carries along. */
 typedef struct DrawRun
 {
 	DrawState  *draw;
 	Prize	   *prizes;
 	int			nprizes;
-	int			next_prize;		/* index of the prize now being given out */
-	HTAB	   *customers;
 	Tuplestorestate *out;		/* run_draw's output, or NULL */
 	TupleDesc	outdesc;
 	int			sort_mem;		/* kB for the ticket sort */
@@ -445,26 +433,6 @@ EmitConsolation(DrawRun *run, int64 place, int64 customer_id, const pg_uuid_t *r
 		EmitResult(run, place, customer_id, ref, ticket, NULL, "default");
 }
 
-/* Find or add what the draw knows of a customer. */
-static CustomerMark *
-MarkCustomer(DrawRun *run, int64 customer_id)
-{
-	bool		found;
-	CustomerMark *mark = hash_search(run->customers, &customer_id, HASH_ENTER, &found);
-
-	if (!found)
-	{
-		mark->wins = 0;
-		mark->eligible = OidIsValid(run->draw->eligibility) ? '?' : 'y';
-		mark->pending_place = 0;
-	}
-	return mark;
-}
-
-/* The next ticket of a draw, best first: false after the last. */
-typedef bool (*NextTicket) (void *source, pg_uuid_t *ticket, int64 *customer_id,
-							int32 *rank, pg_uuid_t *ref);
-
 /* The tickets of a seeded draw, as SortTickets sorted them. */
 typedef struct SortedTickets
 {
@@ -494,97 +462,25 @@ NextSortedTicket(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *ran
 	return true;
 }
 
-/*
- * Walk the tickets, best first, against the prizes.  With repeats (seeded
- * draws), a ticket equal to the one before it is ignored.  While prizes remain, each eligible ticket takes the
- * next prize; afterwards each customer's best ticket (rank 1) brings them
- * their consolation result.
- */
-static void
-WalkTickets(DrawRun *run, NextTicket next, void *source, bool repeats)
+/* PrizeWalk's callbacks for a node's run: ask, record, console. */
+static bool
+RunEligible(void *arg, int64 customer_id)
 {
-	pg_uuid_t	previous;
-	bool		have_previous = false;
-	int64		place = 0;
-	HASH_SEQ_STATUS seq;
-	CustomerMark *mark;
-	pg_uuid_t	ticket;
-	pg_uuid_t	ref_buf;
-	const pg_uuid_t *ref = run->by_ref ? &ref_buf : NULL;
-	int64		customer_id;
-	int32		rank;
+	return EligibilityAsk(((DrawRun *) arg)->eligibility, customer_id);
+}
 
-	while (run->next_prize < run->nprizes && run->prizes[run->next_prize].remaining <= 0)
-		run->next_prize++;
+static void
+RunResult(void *arg, int64 place, int64 customer_id, const pg_uuid_t *ref,
+		  pg_uuid_t *ticket, Prize *prize, const char *outcome)
+{
+	EmitResult((DrawRun *) arg, place, customer_id, ref, ticket, prize, outcome);
+}
 
-	while (next(source, &ticket, &customer_id, &rank, &ref_buf))
-	{
-		bool		repeat = repeats && have_previous && TicketCmp(&ticket, &previous) == 0;
-		Prize	   *prize;
-
-		place++;
-		previous = ticket;
-		have_previous = true;
-		if ((place & 0x3FF) == 0)
-			CHECK_FOR_INTERRUPTS();
-
-		if (run->next_prize >= run->nprizes)
-		{
-			/* no prizes left: consolation at the customer's best ticket */
-			if (rank == 1)
-				EmitConsolation(run, place, customer_id, ref, &ticket);
-			continue;
-		}
-
-		mark = MarkCustomer(run, customer_id);
-		if (repeat)
-		{
-			/* ignored; if it was their best, console them later if need be */
-			if (rank == 1)
-			{
-				mark->pending_place = place;
-				mark->pending_ticket = ticket;
-				mark->ref = ref_buf;
-			}
-			continue;
-		}
-		if (mark->eligible == 'n' || mark->wins >= run->draw->max_wins)
-			continue;
-		if (mark->eligible == '?')
-		{
-			mark->eligible = EligibilityAsk(run->eligibility, customer_id) ? 'y' : 'n';
-			if (mark->eligible == 'n')
-			{
-				EmitResult(run, place, customer_id, ref, &ticket, NULL, "ineligible");
-				continue;
-			}
-		}
-
-		prize = &run->prizes[run->next_prize];
-		EmitResult(run, place, customer_id, ref, &ticket, prize, "won");
-		mark->wins++;
-		if (--prize->remaining == 0)
-		{
-			do
-				run->next_prize++;
-			while (run->next_prize < run->nprizes &&
-				   run->prizes[run->next_prize].remaining <= 0);
-		}
-	}
-
-	/*
-	 * Customers whose best ticket was ignored as a repeat while prizes
-	 * remained and who won nothing afterwards (and were not found
-	 * ineligible): console them at that ticket.  Ticket values are HMAC
-	 * outputs, so this is vanishingly rare.
-	 */
-	hash_seq_init(&seq, run->customers);
-	while ((mark = hash_seq_search(&seq)) != NULL)
-	{
-		if (mark->pending_place > 0 && mark->wins == 0 && mark->eligible != 'n')
-			EmitConsolation(run, mark->pending_place, mark->customer_id,
-							run->by_ref ? &mark->ref : NULL, &mark->pending_ticket);
-	}
+static void
+RunConsole(void *arg, int64 place, int64 customer_id, const pg_uuid_t *ref,
+		   pg_uuid_t *ticket)
+{
+	EmitConsolation((DrawRun *) arg, place, customer_id, ref, ticket);
 }
 
 /*
@@ -633,7 +529,7 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 	TupleDesc	sortdesc = NULL;
 	SortedTickets sorted = {NULL, NULL};
 	SealedSort *sealed = NULL;
-	HASHCTL		ctl;
+	PrizeWalk	walk;
 	Datum		args[4];
 	StringInfoData note;
 
@@ -685,12 +581,6 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 		(!run.draw->sealed || run.draw->digest_version == 2);
 	run.result_cols = run.draw->has_prize_digest_column ? RESULT_COLS : RESULT_COLS_0_3;
 
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(int64);
-	ctl.entrysize = sizeof(CustomerMark);
-	ctl.hcxt = CurrentMemoryContext;
-	run.customers = hash_create("promo_draw draw customers", 1024, &ctl,
-								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	run.rowcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw draw row",
 									   ALLOCSET_SMALL_SIZES);
 	if (!OutcomesInResults())
@@ -725,14 +615,25 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 		run.results = BulkInsertOpen(PromoTableOid("result"), RESULT_COLS_LEGACY, 0);
 		run.messages = OutboxOpen();
 	}
+	memset(&walk, 0, sizeof(walk));
+	walk.prizes = run.prizes;
+	walk.nprizes = run.nprizes;
+	walk.max_wins = run.draw->max_wins;
+	walk.ask = OidIsValid(run.draw->eligibility);
+	walk.by_ref = run.by_ref;
+	walk.repeats = (sealed == NULL);
+	walk.eligible = RunEligible;
+	walk.result = RunResult;
+	walk.console = RunConsole;
+	walk.arg = &run;
 	if (sealed)
 	{
-		WalkTickets(&run, SealedSortNext, sealed, false);
+		WalkTickets(&walk, SealedSortNext, sealed);
 		SealedSortEnd(sealed);
 	}
 	else
 	{
-		WalkTickets(&run, NextSortedTicket, &sorted, true);
+		WalkTickets(&walk, NextSortedTicket, &sorted);
 		ExecDropSingleTupleTableSlot(sorted.slot);
 		tuplesort_end(sorted.sort);
 	}

@@ -141,6 +141,35 @@ extern bool SealedSortNext(void *source, pg_uuid_t *ticket, int64 *customer_id,
 extern void SealedSortLast(SealedSort *ss, double *key, int64 *tickets);
 extern void SealedSortEnd(SealedSort *ss);
 
+/*
+ * prize_walk.c: the walk of a draw's tickets, best first, against its
+ * prizes, most valuable first.  A node's run_draw and a proxy's run_draw
+ * both walk with it; each says what to do with what the walk finds.
+ */
+typedef bool (*NextTicket) (void *source, pg_uuid_t *ticket, int64 *customer_id,
+							int32 *rank, pg_uuid_t *ref);
+
+typedef struct PrizeWalk
+{
+	Prize	   *prizes;			/* most valuable first; remaining counts down */
+	int			nprizes;
+	int32		max_wins;		/* prizes a customer may win */
+	bool		ask;			/* ask eligible() before a customer's first prize */
+	bool		by_ref;			/* entries have references: pass them on */
+	bool		repeats;		/* a ticket equal to the one before is ignored */
+	/* whether a customer is eligible, asked once per customer at most */
+	bool		(*eligible) (void *arg, int64 customer_id);
+	/* a prize won (outcome "won"), or "ineligible" with prize NULL */
+	void		(*result) (void *arg, int64 place, int64 customer_id, const pg_uuid_t *ref,
+						   pg_uuid_t *ticket, Prize *prize, const char *outcome);
+	/* the consolation of a customer who won nothing, at their best ticket */
+	void		(*console) (void *arg, int64 place, int64 customer_id, const pg_uuid_t *ref,
+							pg_uuid_t *ticket);
+	void	   *arg;
+} PrizeWalk;
+
+extern void WalkTickets(PrizeWalk *walk, NextTicket next, void *source);
+
 /* eligibility.c: a draw's eligibility function, asked in a sandbox */
 typedef struct Eligibility Eligibility;
 

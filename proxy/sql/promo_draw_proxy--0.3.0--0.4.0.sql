@@ -104,6 +104,7 @@ DROP FUNCTION promo_draw_proxy.result_rows(bigint);
 
 --@include udfs/check_nodes/0.4.0.sql OR REPLACE
 --@include udfs/seal_draw/0.4.0.sql OR REPLACE
+--@include udfs/walk_prizes/0.4.0.sql
 --@include udfs/run_draw/0.4.0.sql OR REPLACE
 
 -- new internal functions are the proxy's own; the public ones get back the

@@ -205,6 +205,7 @@ COMMENT ON SCHEMA promo_draw IS
 
 --@include udfs/cancel_draw/0.3.0.sql
 
+--@include udfs/walk_prizes/0.4.0.sql
 --@include udfs/run_draw/0.4.0.sql
 
 --@include udfs/run_due_draws/0.3.0.sql

@@ -9,11 +9,13 @@
  * 2. Every node gives its participants' best tickets (they are frozen:
  *    the draw is ready, so no node takes tickets any more).  The proxy
  *    orders them as run_draw does, best ticket first, ties by entry
- *    reference (by customer for a draw sealed before 0.4.0),
- *    and walks them against the prize table with the same rules: a repeat
- *    is ignored, max_wins_per_customer, the eligibility function asked on
- *    the customer's node, and a consolation result (default prize or lose
- *    message) at the best ticket of everyone who won nothing.
+ *    reference (by customer for a draw sealed before 0.4.0), and walks
+ *    them against the prize table with the walk of a node's run_draw
+ *    (walk_prizes, in promo_draw's library): a repeat is ignored,
+ *    max_wins_per_customer, the eligibility function asked on the
+ *    customer's node, and a consolation result (default prize or lose
+ *    message) at the best ticket of everyone who won nothing.  The
+ *    default prize's winners are asked afterwards, a node at a time.
  * 3. Each node stages its customers' results under this run's token.  A
  *    seeded draw's entries are digested here, over every node.
  * 4. Only then does each node publish: results, messages, status drawn
@@ -35,18 +37,12 @@ DECLARE
 	v_drawn integer;
 	v_token uuid;
 	v_staged bigint[];
-	v_prize_ids bigint[];
-	v_remaining bigint[];
-	v_next integer := 1;
-	v_wins integer;
-	v_eligible boolean;
 	v_refused bigint[];
 	v_from bigint;
 	v_last bigint;
 	v_parts integer;
 	v_by_ref boolean;
 	v_digest bytea;
-	t record;
 	r record;
 BEGIN
 	IF v_id IS NULL THEN
@@ -93,7 +89,7 @@ BEGIN
 	-- about 100,000 customers (customer_id mod parts), one call a part,
 	-- since PL/Proxy holds a call's whole result in memory.
 	IF to_regclass('pg_temp.promo_draw_tickets') IS NOT NULL THEN
-		DROP TABLE pg_temp.promo_draw_tickets, pg_temp.promo_draw_results, pg_temp.promo_draw_marks;
+		DROP TABLE pg_temp.promo_draw_tickets, pg_temp.promo_draw_results;
 	END IF;
 	IF to_regclass('pg_temp.promo_draw_keys') IS NOT NULL THEN
 		DROP TABLE pg_temp.promo_draw_keys;
@@ -101,7 +97,7 @@ BEGIN
 	IF NOT v.sealed THEN
 		CREATE TEMP TABLE promo_draw_tickets ON COMMIT DROP AS
 		SELECT row_number() OVER w AS place, x.ticket, x.customer_id, x.rank,
-		       coalesce(lag(x.ticket) OVER w = x.ticket, false) AS repeat, x.entry_ref, x.tickets
+		       x.entry_ref, x.tickets
 		FROM generate_series(0, v_parts - 1) p,
 		     LATERAL promo_draw_proxy.draw_tickets_on_all(v_id, p::integer, v_parts) x
 		WINDOW w AS (ORDER BY x.ticket DESC, x.entry_ref, x.customer_id, x.rank);
@@ -169,62 +165,23 @@ BEGIN
 		)
 		SELECT row_number() OVER (ORDER BY n.run, x.exact, CASE WHEN v_by_ref THEN n.entry_ref END,
 		                                   n.customer_id, n.rank) AS place,
-		       n.ticket, n.customer_id, n.rank, false AS repeat, n.entry_ref, n.tickets
+		       n.ticket, n.customer_id, n.rank, n.entry_ref, n.tickets
 		FROM n, LATERAL (SELECT CASE WHEN n.size > 1
 		                             THEN promo_draw_proxy.exact_key(v.beacon, v.entry_digest, n.customer_id,
 		                                                             n.entry_ref, n.rank, n.tickets,
 		                                                             v_by_ref) END AS exact) x;
 	END IF;
-	CREATE UNIQUE INDEX ON promo_draw_tickets (place);
-	CREATE TEMP TABLE promo_draw_results (place bigint PRIMARY KEY, customer_id bigint NOT NULL,
-		ticket uuid NOT NULL, prize_id bigint, outcome text NOT NULL, entry_ref uuid) ON COMMIT DROP;
-	CREATE TEMP TABLE promo_draw_marks (customer_id bigint PRIMARY KEY, wins integer NOT NULL,
-		eligible boolean NOT NULL) ON COMMIT DROP;
+	CREATE TEMP TABLE promo_draw_results ON COMMIT DROP AS
+	SELECT w.* FROM promo_draw_proxy.walk_prizes(v_id,
+		coalesce((SELECT array_agg(p.prize_id ORDER BY p.value DESC, p.prize_id)
+		          FROM promo_draw_proxy.prize_rows(v_id) p), '{}'),
+		coalesce((SELECT array_agg(p.quantity::bigint ORDER BY p.value DESC, p.prize_id)
+		          FROM promo_draw_proxy.prize_rows(v_id) p), '{}'),
+		v.max_wins_per_customer, NOT v.sealed, v_by_ref, v.eligibility IS NOT NULL,
+		CASE WHEN v.default_prize IS NULL THEN 'lost' ELSE 'default' END,
+		v_nodes, v_modular) w;
+	ALTER TABLE promo_draw_results ADD PRIMARY KEY (place);
 
-	-- the prize table, most valuable first
-	SELECT array_agg(p.prize_id ORDER BY p.value DESC, p.prize_id),
-	       array_agg(p.quantity::bigint ORDER BY p.value DESC, p.prize_id)
-	INTO v_prize_ids, v_remaining
-	FROM promo_draw_proxy.prize_rows(v_id) p;
-
-	-- the walk, while prizes remain
-	IF v_prize_ids IS NOT NULL THEN
-		FOR t IN SELECT * FROM promo_draw_tickets x ORDER BY x.place LOOP
-			EXIT WHEN v_next > cardinality(v_prize_ids);
-			CONTINUE WHEN t.repeat;
-			SELECT m.wins, m.eligible INTO v_wins, v_eligible
-			FROM promo_draw_marks m WHERE m.customer_id = t.customer_id;
-			IF NOT FOUND THEN
-				v_wins := 0;
-				v_eligible := v.eligibility IS NULL OR NOT (t.customer_id = ANY (
-					promo_draw_proxy.ineligible_on(
-						promo_draw_proxy.node_of(t.customer_id, v_nodes, v_modular),
-						v_id, ARRAY[t.customer_id])));
-				INSERT INTO promo_draw_marks VALUES (t.customer_id, 0, v_eligible);
-				IF NOT v_eligible THEN
-					INSERT INTO promo_draw_results VALUES (t.place, t.customer_id, t.ticket, NULL, 'ineligible',
-					                                       CASE WHEN v_by_ref THEN t.entry_ref END);
-				END IF;
-			END IF;
-			CONTINUE WHEN NOT v_eligible OR v_wins >= v.max_wins_per_customer;
-			INSERT INTO promo_draw_results VALUES (t.place, t.customer_id, t.ticket, v_prize_ids[v_next], 'won',
-			                                       CASE WHEN v_by_ref THEN t.entry_ref END);
-			UPDATE promo_draw_marks m SET wins = m.wins + 1 WHERE m.customer_id = t.customer_id;
-			v_remaining[v_next] := v_remaining[v_next] - 1;
-			IF v_remaining[v_next] = 0 THEN
-				v_next := v_next + 1;
-			END IF;
-		END LOOP;
-	END IF;
-
-	-- everyone else who won nothing, at their best ticket
-	INSERT INTO promo_draw_results
-	SELECT x.place, x.customer_id, x.ticket, NULL, CASE WHEN v.default_prize IS NULL THEN 'lost' ELSE 'default' END,
-	       CASE WHEN v_by_ref THEN x.entry_ref END
-	FROM promo_draw_tickets x
-	WHERE x.rank = 1
-	  AND NOT EXISTS (SELECT FROM promo_draw_marks m
-	                  WHERE m.customer_id = x.customer_id AND (m.wins > 0 OR NOT m.eligible));
 	-- the default prize is a prize: its winners are asked on their nodes
 	IF v.default_prize IS NOT NULL AND v.eligibility IS NOT NULL THEN
 		FOR r IN
