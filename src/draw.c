@@ -446,19 +446,11 @@ NextSortedTicket(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *ran
 				 pg_uuid_t *ref)
 {
 	SortedTickets *st = (SortedTickets *) source;
-	bool		isnull;
-	Datum		d;
 
 	if (!tuplesort_gettupleslot(st->sort, true, false, st->slot, NULL))
 		return false;
-	*ticket = *DatumGetUUIDP(slot_getattr(st->slot, 1, &isnull));
-	d = slot_getattr(st->slot, 2, &isnull);
-	if (isnull)
-		memset(ref, 0, sizeof(pg_uuid_t));
-	else
-		*ref = *DatumGetUUIDP(d);
-	*customer_id = DatumGetInt64(slot_getattr(st->slot, 3, &isnull));
-	*rank = DatumGetInt32(slot_getattr(st->slot, 4, &isnull));
+	slot_getsomeattrs(st->slot, 4);
+	WalkTicketFromRow(st->slot->tts_values, st->slot->tts_isnull, ticket, customer_id, rank, ref);
 	return true;
 }
 

@@ -169,6 +169,8 @@ typedef struct PrizeWalk
 } PrizeWalk;
 
 extern void WalkTickets(PrizeWalk *walk, NextTicket next, void *source);
+extern void WalkTicketFromRow(const Datum *values, const bool *nulls, pg_uuid_t *ticket,
+							  int64 *customer_id, int32 *rank, pg_uuid_t *ref);
 
 /* eligibility.c: a draw's eligibility function, asked in a sandbox */
 typedef struct Eligibility Eligibility;

@@ -27,6 +27,7 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -173,6 +174,23 @@ WalkTickets(PrizeWalk *walk, NextTicket next, void *source)
 	hash_destroy(customers);
 }
 
+/*
+ * A ticket of the walk from the first four columns of a row: ticket,
+ * entry_ref (NULL before references), customer_id, rank.
+ */
+void
+WalkTicketFromRow(const Datum *values, const bool *nulls, pg_uuid_t *ticket,
+				  int64 *customer_id, int32 *rank, pg_uuid_t *ref)
+{
+	*ticket = *DatumGetUUIDP(values[0]);
+	if (nulls[1])
+		memset(ref, 0, sizeof(pg_uuid_t));
+	else
+		*ref = *DatumGetUUIDP(values[1]);
+	*customer_id = DatumGetInt64(values[2]);
+	*rank = DatumGetInt32(values[3]);
+}
+
 /* ---------- the proxy's way in ---------- */
 
 /* walk_prizes's output: place, customer_id, ticket, prize_id, outcome, entry_ref */
@@ -218,10 +236,8 @@ ProxyNextTicket(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank
 				pg_uuid_t *ref)
 {
 	ProxyWalk  *pw = (ProxyWalk *) source;
-	HeapTuple	tuple;
-	TupleDesc	desc;
-	bool		isnull;
-	Datum		d;
+	Datum		values[4];
+	bool		nulls[4];
 
 	if (pw->batch == NULL || pw->row >= pw->nbatch)
 	{
@@ -238,16 +254,8 @@ ProxyNextTicket(void *source, pg_uuid_t *ticket, int64 *customer_id, int32 *rank
 		pw->nbatch = SPI_processed;
 		pw->row = 0;
 	}
-	tuple = pw->batch->vals[pw->row++];
-	desc = pw->batch->tupdesc;
-	*ticket = *DatumGetUUIDP(SPI_getbinval(tuple, desc, 1, &isnull));
-	d = SPI_getbinval(tuple, desc, 2, &isnull);
-	if (isnull)
-		memset(ref, 0, sizeof(pg_uuid_t));
-	else
-		*ref = *DatumGetUUIDP(d);
-	*customer_id = DatumGetInt64(SPI_getbinval(tuple, desc, 3, &isnull));
-	*rank = DatumGetInt32(SPI_getbinval(tuple, desc, 4, &isnull));
+	heap_deform_tuple(pw->batch->vals[pw->row++], pw->batch->tupdesc, values, nulls);
+	WalkTicketFromRow(values, nulls, ticket, customer_id, rank, ref);
 	return true;
 }
 
