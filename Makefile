@@ -30,6 +30,7 @@ OBJS = \
 	src/prize_walk.o \
 	src/draw.o \
 	src/shard.o \
+	src/proxy.o \
 	src/shuffle.o \
 	src/claim.o \
 	src/bonus.o \

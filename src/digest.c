@@ -110,6 +110,37 @@ DigestPrizes(Digest *digest, Prize *prizes, int nprizes, bool payloads)
 	}
 }
 
+/*
+ * Start the digest of a seeded draw's entries (doc/record-format.md): its
+ * rules and prizes (in prize order); DigestEntry then feeds the entries,
+ * by reference.  A node's run_draw and a proxy's (over every node's
+ * entries) both digest so.
+ */
+void
+SeededDigestStart(Digest *digest, int64 draw_id, const uint8 *seed_hash, int32 max_wins,
+				  const char *default_prize, const char *lose_message,
+				  const char *eligibility, Prize *prizes, int nprizes)
+{
+	DigestStart(digest, DIGEST_SEEDED_V2);
+	DigestInt8(digest, draw_id);
+	DigestBytes(digest, seed_hash, DRAW_DIGEST_LEN);
+	DigestInt8(digest, max_wins);
+	DigestText(digest, default_prize);
+	DigestText(digest, lose_message);
+	DigestText(digest, eligibility);
+	DigestPrizes(digest, prizes, nprizes, true);
+}
+
+/* Feed one entry of a seeded draw: reference, tickets, its n best tickets. */
+void
+DigestEntry(Digest *digest, const pg_uuid_t *ref, int64 tickets, int n, const pg_uuid_t *best)
+{
+	DigestBytes(digest, ref->data, UUID_LEN);
+	DigestInt8(digest, tickets);
+	DigestInt8(digest, n);
+	DigestBytes(digest, best, n * UUID_LEN);
+}
+
 /* Finish the digest into out (DRAW_DIGEST_LEN bytes). */
 void
 DigestFinish(Digest *digest, uint8 *out)

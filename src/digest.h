@@ -32,6 +32,12 @@ extern void DigestBytes(Digest *digest, const void *data, size_t len);
 extern void DigestInt8(Digest *digest, int64 v);
 extern void DigestText(Digest *digest, const char *s);
 extern void DigestPrizes(Digest *digest, Prize *prizes, int nprizes, bool payloads);
+extern void SeededDigestStart(Digest *digest, int64 draw_id, const uint8 *seed_hash,
+							  int32 max_wins, const char *default_prize,
+							  const char *lose_message, const char *eligibility,
+							  Prize *prizes, int nprizes);
+extern void DigestEntry(Digest *digest, const pg_uuid_t *ref, int64 tickets, int n,
+						const pg_uuid_t *best);
 extern void DigestFinish(Digest *digest, uint8 *out);
 extern int64 UnixMicros(TimestampTz t);
 extern void PrizeDigest(DrawState *draw, Prize *prizes, int nprizes, uint8 *out);

@@ -215,26 +215,6 @@ TicketSortDesc(void)
 }
 
 /*
- * Start the digest of a seeded draw's entries (doc/record-format.md): its
- * rules and prizes; the entries follow as they are read, by reference.
- */
-static void
-SeededDigestStart(DrawRun *run)
-{
-	DrawState  *draw = run->draw;
-	Digest	   *d = &run->entries_digest;
-
-	DigestStart(d, DIGEST_SEEDED_V2);
-	DigestInt8(d, draw->draw_id);
-	DigestBytes(d, draw->seed_hash, DRAW_DIGEST_LEN);
-	DigestInt8(d, draw->max_wins);
-	DigestText(d, draw->default_prize);
-	DigestText(d, draw->lose_message);
-	DigestText(d, OidIsValid(draw->eligibility) ? draw->eligibility_identity : NULL);
-	DigestPrizes(d, run->prizes, run->nprizes, true);
-}
-
-/*
  * Put every participant's best tickets into a sort, best ticket first, ties
  * (repeated values) broken by reference (from 0.4.0), then customer.
  * Counts participants and tickets, and digests a seeded draw's entries.
@@ -265,7 +245,11 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 	args[1] = BoolGetDatum(run->draw->requires_opt_in);
 	portal = SqlCursorLatest(run->by_ref ? &entries_by_ref_plan : &entries_plan, args, NULL);
 	if (run->by_ref)
-		SeededDigestStart(run);
+		SeededDigestStart(&run->entries_digest, run->draw->draw_id, run->draw->seed_hash,
+						  run->draw->max_wins, run->draw->default_prize,
+						  run->draw->lose_message,
+						  OidIsValid(run->draw->eligibility) ? run->draw->eligibility_identity : NULL,
+						  run->prizes, run->nprizes);
 
 	run->tickets_total = int64_to_numeric(0);
 	for (;;)
@@ -296,10 +280,7 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 					 (long long) tickets);
 			if (run->by_ref)
 			{
-				DigestBytes(&run->entries_digest, DatumGetUUIDP(ref)->data, UUID_LEN);
-				DigestInt8(&run->entries_digest, tickets);
-				DigestInt8(&run->entries_digest, n);
-				DigestBytes(&run->entries_digest, list, n * UUID_LEN);
+				DigestEntry(&run->entries_digest, DatumGetUUIDP(ref), tickets, n, list);
 			}
 			for (int r = 0; r < n; r++)
 			{

@@ -17,7 +17,8 @@
  *    message) at the best ticket of everyone who won nothing.  The
  *    default prize's winners are asked afterwards, a node at a time.
  * 3. Each node stages its customers' results under this run's token.  A
- *    seeded draw's entries are digested here, over every node.
+ *    seeded draw's entries are digested here, over every node, by the
+ *    node's digest (seeded_digest, in promo_draw's library).
  * 4. Only then does each node publish: results, messages, status drawn
  *    and its NOTIFY, in one transaction of its own.  A node that fails
  *    here keeps its staged results, and the next run_draw publishes them.
@@ -103,21 +104,9 @@ BEGIN
 		WINDOW w AS (ORDER BY x.ticket DESC, x.entry_ref, x.customer_id, x.rank);
 		-- the digest of every node's entries, as one node holding them all
 		-- stores it when it draws (doc/record-format.md)
-		SELECT sha256(convert_to('promo_draw seeded draw v2', 'UTF8') || int8send(v.draw_id)
-		              || v.seed_hash || int8send(v.max_wins_per_customer::bigint)
-		              || promo_draw.digest_text(v.default_prize) || promo_draw.digest_text(v.lose_message)
-		              || promo_draw.digest_text(CASE WHEN v.eligibility IS NOT NULL THEN v.eligibility_identity END)
-		              || (SELECT int8send(count(*)) || coalesce(string_agg(int8send(p.prize_id)
-		                         || promo_draw.digest_text(p.name) || promo_draw.digest_text(p.value::text)
-		                         || int8send(p.quantity::bigint) || promo_draw.digest_text(p.payload::text),
-		                         ''::bytea ORDER BY p.value DESC, p.prize_id), ''::bytea)
-		                  FROM promo_draw_proxy.prize_rows(v_id) p)
-		              || coalesce((SELECT string_agg(uuid_send(e.entry_ref) || int8send(e.tickets)
-		                                             || int8send(e.k) || e.best, ''::bytea ORDER BY e.entry_ref)
-		                           FROM (SELECT x.entry_ref, max(x.tickets) AS tickets, count(*) AS k,
-		                                        string_agg(uuid_send(x.ticket), ''::bytea ORDER BY x.rank) AS best
-		                                 FROM promo_draw_tickets x GROUP BY x.entry_ref) e), ''::bytea))
-		INTO v_digest;
+		v_digest := promo_draw_proxy.seeded_digest(v.draw_id, v.seed_hash, v.max_wins_per_customer,
+			v.default_prize, v.lose_message,
+			CASE WHEN v.eligibility IS NOT NULL THEN v.eligibility_identity END);
 	ELSE
 		-- a sealed draw: every node sealed with one digest and given one beacon
 		IF EXISTS (SELECT FROM promo_draw_proxy.draw_rows(v_id) d
@@ -172,13 +161,8 @@ BEGIN
 		                                                             v_by_ref) END AS exact) x;
 	END IF;
 	CREATE TEMP TABLE promo_draw_results ON COMMIT DROP AS
-	SELECT w.* FROM promo_draw_proxy.walk_prizes(v_id,
-		coalesce((SELECT array_agg(p.prize_id ORDER BY p.value DESC, p.prize_id)
-		          FROM promo_draw_proxy.prize_rows(v_id) p), '{}'),
-		coalesce((SELECT array_agg(p.quantity::bigint ORDER BY p.value DESC, p.prize_id)
-		          FROM promo_draw_proxy.prize_rows(v_id) p), '{}'),
-		v.max_wins_per_customer, NOT v.sealed, v_by_ref, v.eligibility IS NOT NULL,
-		CASE WHEN v.default_prize IS NULL THEN 'lost' ELSE 'default' END,
+	SELECT w.* FROM promo_draw_proxy.walk_prizes(v_id, v.max_wins_per_customer, NOT v.sealed, v_by_ref,
+		v.eligibility IS NOT NULL, CASE WHEN v.default_prize IS NULL THEN 'lost' ELSE 'default' END,
 		v_nodes, v_modular) w;
 	ALTER TABLE promo_draw_results ADD PRIMARY KEY (place);
 
