@@ -29,6 +29,7 @@ OBJS = \
 	src/sealed_order.o \
 	src/prize_walk.o \
 	src/draw.o \
+	src/record.o \
 	src/shard.o \
 	src/proxy.o \
 	src/shuffle.o \

@@ -181,6 +181,7 @@ REVOKE EXECUTE ON FUNCTION
 	promo_draw.check_seal_commit(),
 	promo_draw.draw_record(bigint),
 	promo_draw.draw_record_rows(bigint),
+	promo_draw.draw_record_header(bigint),
 	promo_draw.prize_digest(bigint),
 	promo_draw.shard_draw_tickets(bigint, integer, integer),
 	promo_draw.shard_sealed_entries(bigint),

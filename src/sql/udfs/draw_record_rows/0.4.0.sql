@@ -18,35 +18,13 @@ CREATE FUNCTION promo_draw.record_time(t timestamptz) RETURNS text
 COMMENT ON FUNCTION promo_draw.record_time(timestamptz) IS
 	'a time as a draw''s record writes it: ISO 8601 in UTC, with microseconds';
 
-CREATE FUNCTION promo_draw.draw_record_rows(draw_id bigint) RETURNS SETOF text
-	LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER
+-- the header line: everything but the entries and the results; nothing for
+-- a draw not drawn (its seed is secret).  draw_record_rows calls it.
+CREATE FUNCTION promo_draw.draw_record_header(draw_id bigint) RETURNS text
+	LANGUAGE sql STABLE STRICT
 	SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	v promo_draw.draw%ROWTYPE;
-BEGIN
-	SELECT * INTO v FROM promo_draw.draw d WHERE d.draw_id = draw_record_rows.draw_id;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'draw % does not exist', draw_record_rows.draw_id USING ERRCODE = 'PD001';
-	ELSIF v.status <> 'drawn' THEN
-		RAISE EXCEPTION 'draw % has no record yet', draw_record_rows.draw_id
-			USING ERRCODE = 'PD043',
-			      DETAIL = format('It is %s: its record, which reveals its tickets, is made once it has been drawn.', v.status);
-	ELSIF v.purged_at IS NOT NULL THEN
-		RAISE EXCEPTION 'draw % was purged', draw_record_rows.draw_id
-			USING ERRCODE = 'PD043',
-			      DETAIL = format('Its entries and results were removed at %s; its record then had the sha256 %s.',
-			                      v.purged_at, coalesce(encode(v.record_digest, 'hex'), 'of none')),
-			      HINT = 'Check the record archived before the purge against record_digest.';
-	ELSIF v.digest_version IS DISTINCT FROM 2 THEN
-		RAISE EXCEPTION 'draw % was drawn before public records existed', draw_record_rows.draw_id
-			USING ERRCODE = 'PD043',
-			      DETAIL = 'Its digest commits to customer ids, not to entry references, so it cannot be published without them.',
-			      HINT = 'verify_draw() checks it in this database.';
-	END IF;
-
-	-- the header: everything but the entries and the results
-	RETURN NEXT json_build_object(
+	SELECT json_build_object(
 		'record', 'promo_draw draw record', 'format', 1,
 		'draw_id', v.draw_id, 'name', v.name,
 		'kind', CASE WHEN v.sealed THEN 'sealed' ELSE 'seeded' END,
@@ -86,28 +64,16 @@ BEGIN
 		                                                      'value', p.value::text, 'quantity', p.quantity,
 		                                                      'payload', p.payload::text)
 		                                    ORDER BY p.value DESC, p.prize_id)
-		                    FROM promo_draw.prize p WHERE p.draw_id = v.draw_id), '[]'))::text;
-
-	-- the participating entries, by reference, a seeded draw's with their
-	-- best tickets; then the results, by place.  Written as text: every
-	-- value here is a number, a uuid, a uuid array or one of the four
-	-- outcomes, which need no escaping, and this is several times faster
-	-- than building JSON values (bench/RESULTS.md "draw_record").
-	RETURN QUERY
-	SELECT '{"entry" : {"ref" : "' || e.entry_ref::text || '", "tickets" : ' || e.tickets::text
-	       || CASE WHEN v.sealed THEN '}}' ELSE ', "best" : ' || array_to_json(e.best)::text || '}}' END
-	FROM promo_draw.entry e
-	WHERE e.draw_id = v.draw_id AND e.tickets > 0 AND (e.opted_in OR NOT v.requires_opt_in)
-	ORDER BY e.entry_ref;
-
-	RETURN QUERY
-	SELECT '{"result" : {"place" : ' || r.place::text || ', "ref" : "' || r.entry_ref::text
-	       || '", "ticket" : "' || r.ticket::text || '", "prize_id" : ' || coalesce(r.prize_id::text, 'null')
-	       || ', "outcome" : "' || r.outcome || '"}}'
-	FROM promo_draw.result r
-	WHERE r.draw_id = v.draw_id
-	ORDER BY r.place;
-END
+		                    FROM promo_draw.prize p WHERE p.draw_id = v.draw_id), '[]'))::text
+	FROM promo_draw.draw v
+	WHERE v.draw_id = draw_record_header.draw_id AND v.status = 'drawn'
 $$;
+COMMENT ON FUNCTION promo_draw.draw_record_header(bigint) IS
+	'the header line of a drawn draw''s public record (draw_record_rows writes the entries and results after it)';
+
+CREATE FUNCTION promo_draw.draw_record_rows(draw_id bigint) RETURNS SETOF text
+	AS 'MODULE_PATHNAME', 'draw_record_rows'
+	LANGUAGE C STABLE STRICT SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION promo_draw.draw_record_rows(bigint) IS
 	'the public record of a drawn draw as JSON Lines (a header, then its entries by reference, then its results by place), for COPY; no customer id, nothing before the draw';
