@@ -194,6 +194,24 @@ SELECT count(*) AS advisory_locks FROM pg_locks
 WHERE locktype = 'advisory' AND pid = pg_backend_pid();
 SELECT cancel_draw(:d);
 
+-- A draw asks its eligibility function about every customer who gets the
+-- default prize, each call in a sandbox; the sandbox keeps nothing of a
+-- call (it once kept about 5 kB of lock-table copies per call).  The
+-- function looks at the backend's memory every hundredth customer and says
+-- no once it has grown by 8 MB: 3,000 calls must leave every one eligible.
+CREATE FUNCTION regress_opx.while_memory_lasts(c bigint) RETURNS boolean LANGUAGE sql AS $f$
+	SELECT c % 100 <> 0 OR (SELECT sum(total_bytes) FROM pg_backend_memory_contexts)
+	                       < current_setting('promo_test.memory_at_start')::bigint + 8000000 $f$;
+SELECT create_draw('Memory', '2100-01-01', opens_at => '2000-01-01', partitions => 1,
+                   milestones => '{}', default_prize => 'a spin',
+                   eligibility => 'regress_opx.while_memory_lasts(bigint)') AS d \gset
+SELECT award_tickets(:d, array_agg(c), NULL) FROM generate_series(1, 3000) c;
+SELECT close_partition(:d, 0);
+SELECT promo_test.close_by_time(:d);
+SELECT set_config('promo_test.memory_at_start', sum(total_bytes)::text, false) IS NOT NULL AS measured
+FROM pg_backend_memory_contexts;
+SELECT outcome, count(*) FROM run_draw(:d) GROUP BY outcome ORDER BY outcome;
+
 DROP SCHEMA regress_opx CASCADE;
 DROP TABLE promo_test.scribbles;
 DROP OWNED BY regress_op1, promo_app, promo_operator, promo_reporting;

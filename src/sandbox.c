@@ -18,8 +18,14 @@
  *	  - may not PREPARE, DEALLOCATE or LOAD (those outlive a rollback), which
  *		the utility hook refuses while a call is under way;
  *	  - may not take or release session-level advisory locks (they outlive a
- *		rollback too): the advisory locks the backend holds are compared
- *		before and after, and a lock taken is released and reported.
+ *		rollback too): once the draw is done with the function
+ *		(SandboxFinish), the advisory locks the backend holds are compared
+ *		with those it held before the first call; a lock taken is released,
+ *		a lock released is taken back, and either is reported, which fails
+ *		the draw.  Comparing reads the whole lock table (every backend's
+ *		locks, under every partition lock), so it is done once per draw, not
+ *		per call: a session lock taken by one call and released by a later
+ *		one of the same draw is not seen, and leaves nothing behind.
  *
  * Only the answer crosses back, copied out of the call's memory.
  *
@@ -199,6 +205,9 @@ SandboxPrepare(SandboxedFunction *fn, Oid fn_oid, Oid role, const char *what)
 	fn->what = what;
 	fn->callcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw sandboxed call",
 										ALLOCSET_DEFAULT_SIZES);
+	fn->locks_before = NULL;
+	fn->nlocks_before = 0;
+	fn->called = false;
 }
 
 /*
@@ -216,14 +225,18 @@ SandboxCall1(SandboxedFunction *fn, Datum arg, bool *isnull)
 	Oid			save_userid;
 	int			save_sec_context;
 	int			save_nestlevel;
-	HeldLock   *locks_before;
-	int			nlocks_before;
 	Datum		result = (Datum) 0;
 	ErrorData  *edata = NULL;
 
 	Assert(fn->flinfo.fn_retset == false);
+	if (!fn->called)
+	{
+		/* the advisory locks before the first call, for SandboxFinish */
+		MemoryContextSwitchTo(MemoryContextGetParent(fn->callcxt));
+		fn->locks_before = AdvisoryLocksHeld(&fn->nlocks_before);
+		fn->called = true;
+	}
 	MemoryContextSwitchTo(fn->callcxt);
-	locks_before = AdvisoryLocksHeld(&nlocks_before);
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(fn->callcxt);
@@ -262,7 +275,24 @@ SandboxCall1(SandboxedFunction *fn, Datum arg, bool *isnull)
 
 	if (edata)
 		ReThrowError(edata);
-	CheckAdvisoryLocks(fn, locks_before, nlocks_before);
 	MemoryContextReset(fn->callcxt);
 	return result;
+}
+
+/*
+ * Once the caller is done calling fn: report (and undo) any change to the
+ * session-level advisory locks since before the first call.  Reads the
+ * whole lock table: once per function, not per call.
+ */
+void
+SandboxFinish(SandboxedFunction *fn)
+{
+	MemoryContext cxt;
+
+	if (!fn->called)
+		return;
+	cxt = MemoryContextSwitchTo(fn->callcxt);
+	CheckAdvisoryLocks(fn, fn->locks_before, fn->nlocks_before);
+	MemoryContextSwitchTo(cxt);
+	MemoryContextReset(fn->callcxt);
 }
