@@ -194,6 +194,18 @@ SELECT count(*) AS advisory_locks FROM pg_locks
 WHERE locktype = 'advisory' AND pid = pg_backend_pid();
 SELECT cancel_draw(:d);
 
+-- A call that takes a session lock and then fails leaves no lock behind:
+-- the draw fails with the call's own error, and the lock was released.
+SET ROLE regress_op1;
+CREATE FUNCTION regress_opx.locks_then_fails(bigint) RETURNS boolean LANGUAGE plpgsql AS $f$
+BEGIN PERFORM pg_advisory_lock(4244); RAISE EXCEPTION 'fails holding a lock'; END $f$;
+RESET ROLE;
+SELECT operator_draw('locks then fails', 'regress_opx.locks_then_fails(bigint)') AS d \gset
+SELECT code, message FROM promo_test.error_of(format('SELECT * FROM promo_draw.run_draw(%s)', :d));
+SELECT count(*) AS advisory_locks FROM pg_locks
+WHERE locktype = 'advisory' AND pid = pg_backend_pid();
+SELECT cancel_draw(:d);
+
 -- A draw asks its eligibility function about every customer who gets the
 -- default prize, each call in a sandbox; the sandbox keeps nothing of a
 -- call (it once kept about 5 kB of lock-table copies per call).  The

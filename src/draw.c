@@ -610,8 +610,6 @@ RunDraw(int64 draw_id, bool nowait, bool skip_unready,
 		ExecDropSingleTupleTableSlot(sorted.slot);
 		tuplesort_end(sorted.sort);
 	}
-	if (run.eligibility)
-		EligibilityFinish(run.eligibility);
 	/* the reverse of the order they were opened in: each has its triggers' level */
 	if (run.messages)
 		OutboxClose(run.messages);

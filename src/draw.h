@@ -177,7 +177,6 @@ typedef struct Eligibility Eligibility;
 
 extern Eligibility *EligibilityPrepare(DrawState *draw);
 extern bool EligibilityAsk(Eligibility *eligibility, int64 customer_id);
-extern void EligibilityFinish(Eligibility *eligibility);
 
 /* shard.c: whether this database is a shard of a sharded deployment */
 extern bool DatabaseIsShard(void);

@@ -95,16 +95,6 @@ EligibilityPrepare(DrawState *draw)
 }
 
 /*
- * The draw is done asking: check that the calls left the session's advisory
- * locks as they found them (SandboxFinish).
- */
-void
-EligibilityFinish(Eligibility *eligibility)
-{
-	SandboxFinish(&eligibility->function);
-}
-
-/*
  * Ask the eligibility function about a customer, as the role that created
  * the draw, in a sandbox (sandbox.c): the draw runs with the rights of the
  * extension owner or of whoever runs it, which must not leak into a

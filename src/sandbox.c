@@ -18,14 +18,10 @@
  *	  - may not PREPARE, DEALLOCATE or LOAD (those outlive a rollback), which
  *		the utility hook refuses while a call is under way;
  *	  - may not take or release session-level advisory locks (they outlive a
- *		rollback too): once the draw is done with the function
- *		(SandboxFinish), the advisory locks the backend holds are compared
- *		with those it held before the first call; a lock taken is released,
- *		a lock released is taken back, and either is reported, which fails
- *		the draw.  Comparing reads the whole lock table (every backend's
- *		locks, under every partition lock), so it is done once per draw, not
- *		per call: a session lock taken by one call and released by a later
- *		one of the same draw is not seen, and leaves nothing behind.
+ *		rollback too): the advisory locks the backend holds (read from its
+ *		own lock lists, not the whole lock table) are compared before and
+ *		after every call; a lock taken is released and a lock released is
+ *		taken back, also when the call failed, and then reported.
  *
  * Only the answer crosses back, copied out of the call's memory.
  *
@@ -36,6 +32,8 @@
 #include "access/xact.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
+#include "storage/lwlock.h"
+#include "storage/proc.h"
 #include "tcop/utility.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
@@ -106,24 +104,57 @@ typedef struct HeldLock
 	LOCKMASK	modes;
 } HeldLock;
 
-/* The advisory locks this backend holds now, in the current memory context. */
+/*
+ * The advisory locks this backend holds now, in the current memory context.
+ * Only this backend's own lock lists are read, a partition at a time under
+ * its lock (advisory locks never take the fast path): about a microsecond,
+ * where GetLockStatusData() would copy every backend's locks.
+ */
 static HeldLock *
 AdvisoryLocksHeld(int *n)
 {
-	LockData   *data = GetLockStatusData();
-	HeldLock   *held = palloc(sizeof(HeldLock) * Max(data->nelements, 1));
+	int			size = 8;
+	HeldLock   *held = palloc(sizeof(HeldLock) * size);
 
 	*n = 0;
-	for (int i = 0; i < data->nelements; i++)
+	for (int partition = 0; partition < NUM_LOCK_PARTITIONS; partition++)
 	{
-		LockInstanceData *lock = &data->locks[i];
+		LWLock	   *partition_lock = LockHashPartitionLockByIndex(partition);
+		PROCLOCK   *proclock;
 
-		if (lock->pid != MyProcPid || lock->holdMask == 0 ||
-			lock->locktag.locktag_type != LOCKTAG_ADVISORY)
-			continue;
-		held[*n].tag = lock->locktag;
-		held[*n].modes = lock->holdMask;
-		(*n)++;
+		LWLockAcquire(partition_lock, LW_SHARED);
+#if PG_VERSION_NUM >= 160000
+		{
+			dlist_iter	iter;
+
+			dlist_foreach(iter, &MyProc->myProcLocks[partition])
+			{
+				proclock = dlist_container(PROCLOCK, procLink, iter.cur);
+#else
+		{
+			SHM_QUEUE  *head = &MyProc->myProcLocks[partition];
+
+			for (proclock = (PROCLOCK *) SHMQueueNext(head, head, offsetof(PROCLOCK, procLink));
+				 proclock != NULL;
+				 proclock = (PROCLOCK *) SHMQueueNext(head, &proclock->procLink,
+													  offsetof(PROCLOCK, procLink)))
+			{
+#endif
+				LOCK	   *lock = proclock->tag.myLock;
+
+				if (proclock->holdMask == 0 || lock->tag.locktag_type != LOCKTAG_ADVISORY)
+					continue;
+				if (*n == size)
+				{
+					size *= 2;
+					held = repalloc(held, sizeof(HeldLock) * size);
+				}
+				held[*n].tag = lock->tag;
+				held[*n].modes = proclock->holdMask;
+				(*n)++;
+			}
+		}
+		LWLockRelease(partition_lock);
 	}
 	return held;
 }
@@ -141,10 +172,11 @@ ModesHeld(const HeldLock *held, int n, const LOCKTAG *tag)
 /*
  * Compare the advisory locks held now with those held before the call.  A
  * lock the call took is released; a lock of the session's that it released
- * is taken back if nobody took it meanwhile.  Either is then reported.
+ * is taken back if nobody took it meanwhile.  Either is then reported, if
+ * report (a call that failed has its own error to report).
  */
 static void
-CheckAdvisoryLocks(SandboxedFunction *fn, const HeldLock *before, int nbefore)
+CheckAdvisoryLocks(SandboxedFunction *fn, const HeldLock *before, int nbefore, bool report)
 {
 	int			nafter;
 	HeldLock   *after = AdvisoryLocksHeld(&nafter);
@@ -179,6 +211,8 @@ CheckAdvisoryLocks(SandboxedFunction *fn, const HeldLock *before, int nbefore)
 				lost = true;
 		}
 	}
+	if (!report)
+		return;
 	if (taken)
 		ereport(ERROR,
 				(errcode(ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED),
@@ -205,9 +239,6 @@ SandboxPrepare(SandboxedFunction *fn, Oid fn_oid, Oid role, const char *what)
 	fn->what = what;
 	fn->callcxt = AllocSetContextCreate(CurrentMemoryContext, "promo_draw sandboxed call",
 										ALLOCSET_DEFAULT_SIZES);
-	fn->locks_before = NULL;
-	fn->nlocks_before = 0;
-	fn->called = false;
 }
 
 /*
@@ -225,18 +256,14 @@ SandboxCall1(SandboxedFunction *fn, Datum arg, bool *isnull)
 	Oid			save_userid;
 	int			save_sec_context;
 	int			save_nestlevel;
+	HeldLock   *locks_before;
+	int			nlocks_before;
 	Datum		result = (Datum) 0;
 	ErrorData  *edata = NULL;
 
 	Assert(fn->flinfo.fn_retset == false);
-	if (!fn->called)
-	{
-		/* the advisory locks before the first call, for SandboxFinish */
-		MemoryContextSwitchTo(MemoryContextGetParent(fn->callcxt));
-		fn->locks_before = AdvisoryLocksHeld(&fn->nlocks_before);
-		fn->called = true;
-	}
 	MemoryContextSwitchTo(fn->callcxt);
+	locks_before = AdvisoryLocksHeld(&nlocks_before);
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(fn->callcxt);
@@ -273,26 +300,12 @@ SandboxCall1(SandboxedFunction *fn, Datum arg, bool *isnull)
 	MemoryContextSwitchTo(cxt);
 	CurrentResourceOwner = owner;
 
+	/* session-level advisory locks outlive the rollback: undo, then report */
+	MemoryContextSwitchTo(fn->callcxt);
+	CheckAdvisoryLocks(fn, locks_before, nlocks_before, edata == NULL);
+	MemoryContextSwitchTo(cxt);
 	if (edata)
 		ReThrowError(edata);
 	MemoryContextReset(fn->callcxt);
 	return result;
-}
-
-/*
- * Once the caller is done calling fn: report (and undo) any change to the
- * session-level advisory locks since before the first call.  Reads the
- * whole lock table: once per function, not per call.
- */
-void
-SandboxFinish(SandboxedFunction *fn)
-{
-	MemoryContext cxt;
-
-	if (!fn->called)
-		return;
-	cxt = MemoryContextSwitchTo(fn->callcxt);
-	CheckAdvisoryLocks(fn, fn->locks_before, fn->nlocks_before);
-	MemoryContextSwitchTo(cxt);
-	MemoryContextReset(fn->callcxt);
 }

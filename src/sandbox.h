@@ -21,14 +21,10 @@ typedef struct SandboxedFunction
 	Oid			role;			/* it runs with this role's rights */
 	const char *what;			/* for errors: "the eligibility function of draw 7" */
 	MemoryContext callcxt;		/* reset after every call */
-	bool		called;			/* called since SandboxPrepare */
-	struct HeldLock *locks_before;	/* advisory locks before the first call */
-	int			nlocks_before;
 } SandboxedFunction;
 
 extern void SandboxInit(void);
 extern void SandboxPrepare(SandboxedFunction *fn, Oid fn_oid, Oid role, const char *what);
 extern Datum SandboxCall1(SandboxedFunction *fn, Datum arg, bool *isnull);
-extern void SandboxFinish(SandboxedFunction *fn);
 
 #endif							/* PROMO_DRAW_SANDBOX_H */

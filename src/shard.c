@@ -127,7 +127,6 @@ shard_ineligible(PG_FUNCTION_ARGS)
 				refused[nrefused++] = customers[i];
 			CHECK_FOR_INTERRUPTS();
 		}
-		EligibilityFinish(eligibility);
 	}
 	SPI_finish();
 	PG_RETURN_ARRAYTYPE_P(construct_array(refused, nrefused, INT8OID, sizeof(int64),
