@@ -71,17 +71,29 @@ static SqlPlan proxy_ineligible_plan = {
 /* A cursor over the proxy's table, read a batch at a time. */
 typedef struct ProxyRows
 {
+	const Oid  *types;			/* the columns' types the query must give */
+	int			ntypes;
 	Portal		portal;
 	SPITupleTable *batch;		/* the rows fetched last, or NULL */
 	uint64		nbatch;
 	uint64		row;			/* the next of them */
 } ProxyRows;
 
-/* Open a cursor on one of the queries above. */
+/* the columns of those queries */
+static const Oid by_place_types[4] = {UUIDOID, UUIDOID, INT8OID, INT4OID};
+static const Oid by_ref_types[3] = {UUIDOID, INT8OID, UUIDOID};
+
+/*
+ * Open a cursor on one of the queries above, whose columns must have the
+ * types given: the table is the caller's temporary table, and a table of
+ * other column types must not be read as these.
+ */
 static void
-ProxyRowsOpen(ProxyRows *rows, const char *sql)
+ProxyRowsOpen(ProxyRows *rows, const char *sql, const Oid *types, int ntypes)
 {
 	memset(rows, 0, sizeof(*rows));
+	rows->types = types;
+	rows->ntypes = ntypes;
 	rows->portal = SPI_cursor_open_with_args(NULL, sql, 0, NULL, NULL, NULL,
 											 true, CURSOR_OPT_NO_SCROLL);
 }
@@ -104,6 +116,15 @@ ProxyRowsNext(ProxyRows *rows, Datum *values, bool *nulls)
 		rows->batch = SPI_tuptable;
 		rows->nbatch = SPI_processed;
 		rows->row = 0;
+		if (rows->batch->tupdesc->natts != rows->ntypes)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("pg_temp.promo_draw_tickets is not the table run_draw makes")));
+		for (int i = 0; i < rows->ntypes; i++)
+			if (TupleDescAttr(rows->batch->tupdesc, i)->atttypid != rows->types[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_DATATYPE_MISMATCH),
+						 errmsg("pg_temp.promo_draw_tickets is not the table run_draw makes")));
 		CHECK_FOR_INTERRUPTS();
 	}
 	heap_deform_tuple(rows->batch->vals[rows->row++], rows->batch->tupdesc, values, nulls);
@@ -199,7 +220,7 @@ proxy_seeded_digest(PG_FUNCTION_ARGS)
 					  prizes, nprizes);
 
 	/* one entry per reference: its tickets, and its best tickets by rank */
-	ProxyRowsOpen(&rows, PROXY_TICKETS_BY_REF);
+	ProxyRowsOpen(&rows, PROXY_TICKETS_BY_REF, by_ref_types, 3);
 	while (ProxyRowsNext(&rows, values, nulls))
 	{
 		pg_uuid_t  *row_ref = DatumGetUUIDP(values[0]);
@@ -224,10 +245,10 @@ proxy_seeded_digest(PG_FUNCTION_ARGS)
 	if (have)
 		DigestEntry(&digest, &ref, tickets, n, best);
 	ProxyRowsClose(&rows);
-	SPI_finish();
-
+	/* before SPI_finish: without OpenSSL the hash lives in SPI's memory */
 	SET_VARSIZE(result, VARHDRSZ + DRAW_DIGEST_LEN);
 	DigestFinish(&digest, (uint8 *) VARDATA(result));
+	SPI_finish();
 	PG_RETURN_BYTEA_P(result);
 }
 
@@ -364,7 +385,7 @@ proxy_walk_prizes(PG_FUNCTION_ARGS)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	walk.prizes = ProxyLoadPrizes(pw.draw_id, &walk.nprizes);
-	ProxyRowsOpen(&pw.rows, PROXY_TICKETS_BY_PLACE);
+	ProxyRowsOpen(&pw.rows, PROXY_TICKETS_BY_PLACE, by_place_types, 4);
 	WalkTickets(&walk, ProxyNextTicket, &pw);
 	ProxyRowsClose(&pw.rows);
 	SPI_finish();

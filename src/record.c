@@ -111,7 +111,7 @@ CheckRecordable(int64 draw_id, bool *sealed, bool *requires_opt_in)
 	Datum		version;
 	bool		version_null;
 
-	if (SqlRun(&record_draw_plan, &arg, NULL, 1) == 0)
+	if (SqlRunReadOnly(&record_draw_plan, &arg, NULL, 1) == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_PD_UNKNOWN_DRAW),
 				 errmsg("draw %lld does not exist", (long long) draw_id)));
@@ -273,7 +273,9 @@ draw_record_rows(PG_FUNCTION_ARGS)
 
 	args[0] = Int64GetDatum(draw_id);
 	args[1] = BoolGetDatum(requires_opt_in);
-	SqlRun(&record_header_plan, args, NULL, 1);
+	if (SqlRunReadOnly(&record_header_plan, args, NULL, 1) != 1 ||
+		(SqlValue(0, 1, &isnull), isnull))
+		elog(ERROR, "draw %lld has no record header", (long long) draw_id);
 	initStringInfo(&header);
 	appendStringInfoString(&header, TextDatumGetCString(SqlValue(0, 1, &isnull)));
 	PutLine(rsinfo, &header);

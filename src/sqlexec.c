@@ -56,6 +56,16 @@ SqlRun(SqlPlan *plan, Datum *values, const char *nulls, long limit)
 }
 
 /*
+ * Run a plan read-only, under the snapshot of the statement that called us
+ * (a STABLE function's reads all see one state).
+ */
+int
+SqlRunReadOnly(SqlPlan *plan, Datum *values, const char *nulls, long limit)
+{
+	return SqlCheck(plan, SPI_execute_plan(SqlPrepare(plan), values, nulls, true, limit));
+}
+
+/*
  * Run a statement under a snapshot taken now, whatever the isolation level.
  * Used after taking a draw's locks, to read the state those locks protect:
  * a REPEATABLE READ transaction's older snapshot could miss a close or a

@@ -24,6 +24,7 @@ typedef struct SqlPlan
 
 extern int	SqlRun(SqlPlan *plan, Datum *values, const char *nulls, long limit);
 extern int	SqlRunLatest(SqlPlan *plan, Datum *values, const char *nulls, long limit);
+extern int	SqlRunReadOnly(SqlPlan *plan, Datum *values, const char *nulls, long limit);
 extern SPIPlanPtr SqlPrepare(SqlPlan *plan);
 extern Portal SqlCursorLatest(SqlPlan *plan, Datum *values, const char *nulls);
 

@@ -581,5 +581,15 @@ is($proxy->safe_psql('proxy_copy', "SET ROLE promo_app; SELECT tickets FROM prom
 	$proxy->safe_psql('postgres', "SELECT tickets FROM promo_draw.ticket_progress(1, $c0)"),
 	'and routes with the grants it had');
 
+# the proxy's walk reads run_draw's temporary table of tickets, and refuses
+# one of other column types rather than read a number as a uuid
+($ret, $out, $err) = $proxy->psql('postgres', q{
+	CREATE TEMP TABLE promo_draw_tickets AS
+		SELECT 1::bigint AS place, 42::bigint AS ticket, NULL::uuid AS entry_ref, 1::bigint AS customer_id, 1 AS rank;
+	SELECT * FROM promo_draw_proxy.walk_prizes(1, 1, true, true, false, 'lost', 2, false);
+});
+like($err, qr/pg_temp.promo_draw_tickets is not the table run_draw makes/,
+	'walk_prizes refuses a tickets table of other column types');
+
 $_->stop for ($proxy, @shards);
 done_testing();
