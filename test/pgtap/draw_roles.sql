@@ -8,7 +8,7 @@
 \pset pager off
 
 BEGIN;
-SELECT plan(45);
+SELECT plan(49);
 \ir ../../examples/roles.sql
 -- this test starts with every message delivered (rolled back at the end)
 DELETE FROM promo_draw.notification;
@@ -39,6 +39,16 @@ SELECT throws_ok($$SELECT promo_draw.award_tickets(current_setting('pdtest.draw'
 	'42501', NULL, 'the operator does not take tickets');
 SELECT throws_ok($$SELECT seed FROM promo_draw.draw_secret$$, '42501', NULL, 'the operator cannot read seeds');
 SELECT throws_ok($$SELECT ref_key FROM promo_draw.draw_secret$$, '42501', NULL, 'the operator cannot read the keys of entry references');
+-- nor reach the shard side, which could plant a draw with a seed of its
+-- choosing or stage results, nor the record's header before the draw
+SELECT throws_ok($$SELECT promo_draw_shard.shard_put_draw('{}')$$, '42501', NULL,
+	'the operator cannot use the shard side (no USAGE on promo_draw_shard)');
+SELECT throws_ok($$SELECT promo_draw_shard.shard_draw_definition(current_setting('pdtest.draw')::bigint)$$,
+	'42501', NULL, 'nor read a draw''s definition, seed included, through it');
+SELECT throws_ok($$SELECT promo_draw.draw_record_header(current_setting('pdtest.draw')::bigint)$$,
+	'42501', NULL, 'the operator cannot call the record''s header');
+SELECT throws_ok($$SELECT * FROM promo_draw.draw_record_rows(current_setting('pdtest.draw')::bigint)$$,
+	'42501', NULL, 'nor the record itself, which is the reporting role''s');
 RESET ROLE;
 SELECT is((SELECT created_by::text FROM promo_draw.draw WHERE draw_id = current_setting('pdtest.draw')::bigint),
 	'promo_operator', 'the draw records the role that created it, not the extension owner');
