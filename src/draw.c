@@ -275,9 +275,11 @@ SortTickets(DrawRun *run, TupleDesc sortdesc)
 
 			if (ARR_HASNULL(best) || n > run->draw->max_wins || n == 0 ||
 				(run->by_ref && isnull))
-				elog(ERROR, "entry of customer %lld in draw %lld holds %d best tickets for %lld tickets",
-					 (long long) customer_id, (long long) run->draw->draw_id, n,
-					 (long long) tickets);
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("entry of customer %lld in draw %lld holds %d best tickets for %lld tickets",
+								(long long) customer_id, (long long) run->draw->draw_id, n,
+								(long long) tickets)));
 			if (run->by_ref)
 			{
 				DigestEntry(&run->entries_digest, DatumGetUUIDP(ref), tickets, n, list);

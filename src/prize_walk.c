@@ -172,7 +172,9 @@ WalkTicketFromRow(const Datum *values, const bool *nulls, pg_uuid_t *ticket,
 				  int64 *customer_id, int32 *rank, pg_uuid_t *ref)
 {
 	if (nulls[0] || nulls[2] || nulls[3])
-		elog(ERROR, "a ticket of the walk has no value, customer or rank");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("a ticket of the walk has no value, customer or rank")));
 	*ticket = *DatumGetUUIDP(values[0]);
 	if (nulls[1])
 		memset(ref, 0, sizeof(pg_uuid_t));

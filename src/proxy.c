@@ -226,7 +226,9 @@ proxy_seeded_digest(PG_FUNCTION_ARGS)
 		pg_uuid_t  *row_ref = DatumGetUUIDP(values[0]);
 
 		if (nulls[0] || nulls[1] || nulls[2])
-			elog(ERROR, "a ticket of the proxy's draw has no reference");
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("a ticket of the proxy's draw has no reference")));
 		if (have && memcmp(row_ref, &ref, UUID_LEN) != 0)
 		{
 			DigestEntry(&digest, &ref, tickets, n, best);

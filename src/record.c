@@ -209,7 +209,9 @@ FormatEntry(StringInfo buf, Datum *values, bool *nulls, bool sealed)
 		pg_uuid_t  *list = (pg_uuid_t *) ARR_DATA_PTR(best);
 
 		if (ARR_HASNULL(best))
-			elog(ERROR, "an entry's best tickets hold a null");
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("an entry's best tickets hold a null")));
 		appendStringInfoString(buf, ", \"best\" : [");
 		for (int i = 0; i < n; i++)
 		{
@@ -235,7 +237,9 @@ FormatResult(StringInfo buf, Datum *values, bool *nulls, bool sealed)
 	AppendInt8(buf, DatumGetInt64(values[0]));
 	appendStringInfoString(buf, ", \"ref\" : \"");
 	if (nulls[1])
-		elog(ERROR, "a result of a draw with a record has no entry reference");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("a result of a draw with a record has no entry reference")));
 	AppendUuid(buf, DatumGetUUIDP(values[1]));
 	appendStringInfoString(buf, "\", \"ticket\" : \"");
 	AppendUuid(buf, DatumGetUUIDP(values[2]));
